@@ -1,0 +1,118 @@
+#!/bin/sh
+# Stage "build": build the riscv64 kernel Image at one commit, incrementally
+# (one build directory, ccache), and record per-file W=1 and sparse (C=2)
+# warnings that the commit adds in the files it touches.
+#
+# Usage:   build.sh <commit> <parent-or-"-"> <cell-dir>
+# Inputs:  $PMU_CACHE/linux, ci/kernel.config (or $PMU_KCONFIG)
+# Outputs: <cell-dir>/Image, <cell-dir>/stages.tsv lines for build, w1,
+#          sparse; logs in <cell-dir>/
+set -eu
+. "$(dirname "$0")/lib.sh"
+commit=$1
+parent=$2
+cell=$3
+mkdir -p "$cell"
+STAGE=build
+STAGE_T0=$(_now)
+REPO=$PMU_CACHE/linux
+FRAG=${PMU_KCONFIG:-$CI_DIR/kernel.config}
+cfgkey=$(sha256sum "$FRAG" | cut -c1-16)
+BUILD=$PMU_CACHE/build/$cfgkey
+mkdir -p "$BUILD"
+need riscv64-linux-gnu-gcc ccache sparse make
+export CCACHE_DIR=$PMU_CACHE/ccache CCACHE_BASEDIR=$PMU_CACHE
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G} KBUILD_BUILD_TIMESTAMP="2025-11-14" \
+	KBUILD_BUILD_USER=pmu KBUILD_BUILD_HOST=ci
+J=${PMU_JOBS:-$(nproc)}
+K="make -s -C $REPO ARCH=riscv O=$BUILD -j$J"
+CC="CROSS_COMPILE=ccache riscv64-linux-gnu-"
+
+rec() { # stage status seconds detail
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$cell/stages.tsv"
+}
+
+checkout() {
+	git -C "$REPO" -c advice.detachedHead=false checkout -q -f --detach "$1" ||
+		die build "$REPO" "cannot check out $1"
+}
+
+checkout "$commit"
+if [ ! -f "$BUILD/.config" ] || [ ! -f "$BUILD/.pmu-config-ok" ]; then
+	progress "configuring (tinyconfig + $(basename "$FRAG"))"
+	$K "$CC" tinyconfig >"$cell/config.log" 2>&1 &&
+		(cd "$REPO" && scripts/kconfig/merge_config.sh -m -O "$BUILD" \
+			"$BUILD/.config" "$FRAG") >>"$cell/config.log" 2>&1 &&
+		$K "$CC" olddefconfig >>"$cell/config.log" 2>&1 ||
+		die build "$FRAG" "kernel configuration failed (see $cell/config.log)"
+	# Every requested option must have survived olddefconfig.
+	missing=$(grep -E '^CONFIG_[A-Za-z0-9_]+=' "$FRAG" | while IFS= read -r l; do
+		grep -qx "$l" "$BUILD/.config" || echo "$l"
+	done)
+	[ -z "$missing" ] ||
+		die build "$FRAG" "options not set after olddefconfig: $(echo $missing)"
+	touch "$BUILD/.pmu-config-ok"
+fi
+
+t0=$(_now)
+progress "Image at $(git -C "$REPO" log -1 --format='%h %s' "$commit")"
+if run_timeout "${PMU_BUILD_TIMEOUT:-2400}" $K "$CC" Image >"$cell/build.log" 2>&1; then
+	cp "$BUILD/arch/riscv/boot/Image" "$cell/Image"
+	rec build pass $(($(_now) - t0)) ""
+else
+	rc=$?
+	st=fail
+	[ $rc -eq 124 ] && st=timeout
+	rec build $st $(($(_now) - t0)) "see build.log"
+	tail -20 "$cell/build.log" | sed 's/^/    /'
+	echo "ERROR [build] $cell/build.log: kernel build $st at $commit" >&2
+fi
+
+# W=1 and sparse on the kernel C files the commit touches, compared with
+# the same files at the parent: only warnings the commit adds count.
+if [ "$parent" = "-" ]; then
+	rec w1 skip 0 "base"
+	rec sparse skip 0 "base"
+else
+	objs=$(git -C "$REPO" diff --name-only --diff-filter=AM "$parent" "$commit" -- \
+		'*.c' | grep -v -e '^tools/' -e '^scripts/' -e '^Documentation/' |
+		sed 's/\.c$/.o/' || true)
+	if [ -z "$objs" ]; then
+		rec w1 skip 0 "no kernel C files touched"
+		rec sparse skip 0 "no kernel C files touched"
+	else
+		t0=$(_now)
+		warn() { # commit outprefix
+			checkout "$1"
+			# Normalise: drop line/column numbers so that moved code
+			# does not count as a new warning.
+			norm='s/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/'
+			# shellcheck disable=SC2086
+			run_timeout 900 $K "$CC" W=1 $objs >"$2-w1.raw" 2>&1 || true
+			grep -E 'warning:|error:' "$2-w1.raw" | sed -E "$norm" |
+				sort >"$2-w1.txt" || true
+			# shellcheck disable=SC2086
+			run_timeout 900 $K "$CC" C=2 $objs >"$2-sparse.raw" 2>&1 || true
+			grep -E 'warning:|error:' "$2-sparse.raw" | sed -E "$norm" |
+				sort >"$2-sparse.txt" || true
+		}
+		warn "$parent" "$cell/warn-parent"
+		warn "$commit" "$cell/warn-commit"
+		dt=$(($(_now) - t0))
+		for kind in w1 sparse; do
+			comm -13 "$cell/warn-parent-$kind.txt" "$cell/warn-commit-$kind.txt" \
+				>"$cell/new-$kind.txt"
+			if [ -s "$cell/new-$kind.txt" ]; then
+				rec $kind fail "$dt" "$(wc -l <"$cell/new-$kind.txt") new warnings (new-$kind.txt)"
+				sed "s/^/    new $kind: /" "$cell/new-$kind.txt"
+			else
+				rec $kind pass "$dt" "$(echo $objs)"
+			fi
+			dt=0
+		done
+		# Leave the build directory matching the commit again.
+		checkout "$commit"
+		$K "$CC" Image >/dev/null 2>&1 || true
+	fi
+fi
+echo "build $(($(_now) - STAGE_T0))" >>"$cell/timings"

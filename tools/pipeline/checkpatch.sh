@@ -1,0 +1,32 @@
+#!/bin/sh
+# Stage "checkpatch": scripts/checkpatch.pl --strict on one patch file.
+#
+# Usage:   checkpatch.sh <patch-file> <cell-dir>
+# Inputs:  $PMU_CACHE/apply-wt (checkpatch.pl of the base tree)
+# Outputs: <cell-dir>/checkpatch.log, a stages.tsv line
+#
+# UNKNOWN_COMMIT_ID is ignored: the base is a tarball import without
+# history, so checkpatch cannot look up the upstream ids in Fixes: tags;
+# those ids are checked against mainline history instead.
+set -eu
+. "$(dirname "$0")/lib.sh"
+p=$1
+cell=$2
+STAGE=checkpatch
+t0=$(_now)
+[ -r "$p" ] || die checkpatch "$p" "patch not found"
+WT=$PMU_CACHE/apply-wt
+rc=0
+(cd "$WT" && run_timeout 300 perl scripts/checkpatch.pl --strict --no-color \
+	--ignore UNKNOWN_COMMIT_ID --summary-file "$p") >"$cell/checkpatch.log" 2>&1 || rc=$?
+dt=$(($(_now) - t0))
+sum=$(grep -E '^total:' "$cell/checkpatch.log" | tail -1)
+if [ $rc -eq 0 ] && ! grep -qE '^(WARNING|ERROR|CHECK):' "$cell/checkpatch.log"; then
+	printf 'checkpatch\tpass\t%s\t%s\n' "$dt" "$sum" >>"$cell/stages.tsv"
+else
+	st=fail
+	[ $rc -eq 124 ] && st=timeout
+	printf 'checkpatch\t%s\t%s\t%s\n' "$st" "$dt" "$sum" >>"$cell/stages.tsv"
+	echo "    checkpatch: $(basename "$p"): $sum"
+fi
+echo "checkpatch $dt" >>"$cell/timings"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Stage "export": write the commits base..BRANCH of a kernel tree back to
+# patches/ and series, deterministically: --zero-commit, no signature, a
+# fixed base, fixed abbreviation, no version/volatile headers.
+#
+# Usage:   export.sh <kernel-repo> [branch]   (branch defaults to HEAD)
+# Inputs:  base-commit (for the base commit id)
+# Outputs: patches/*.patch (replaced), series (replaced)
+set -eu
+. "$(dirname "$0")/lib.sh"
+stage_begin export
+
+repo=${1:?usage: export.sh <kernel-repo> [branch]}
+branch=${2:-HEAD}
+base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
+git -C "$repo" cat-file -e "$base^{commit}" 2>/dev/null ||
+	die export "$repo" "base commit $base is not in this repository"
+git -C "$repo" merge-base --is-ancestor "$base" "$branch" ||
+	die export "$repo" "$branch is not based on $base"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.signature= \
+	-c format.coverLetter=false -c format.numbered=auto \
+	format-patch -q --zero-commit --no-signature --no-cover-letter \
+	--base="$base" --abbrev=12 -o "$tmp" "$base..$branch" ||
+	die export "$repo" "git format-patch failed"
+rm -rf "$TOP/patches"
+mkdir -p "$TOP/patches"
+: >"$TOP/series.tmp"
+for f in "$tmp"/*.patch; do
+	[ -e "$f" ] || continue
+	b=$(basename "$f")
+	mv "$f" "$TOP/patches/$b"
+	echo "$b" >>"$TOP/series.tmp"
+done
+mv "$TOP/series.tmp" "$TOP/series"
+stage_end export "$(wc -l <"$TOP/series") patches"

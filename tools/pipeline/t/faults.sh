@@ -1,0 +1,125 @@
+#!/bin/sh
+# Fault tests of the pipeline itself: each bad input must stop the right
+# stage with a clear message naming the stage and the file, and leave no
+# half-applied state.  Needs the base stage to have run (the cached base).
+#
+# Usage:   sh tools/pipeline/t/faults.sh
+# Output:  one "ok"/"not ok" line per check, then "N passed, N failed".
+set -u
+P=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$P/../.." && pwd)
+PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
+export PMU_CACHE
+REPO=$PMU_CACHE/linux
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export PMU_OUT=$tmp/out
+pass=0
+fail=0
+check() { # name, then a command whose success means the check holds
+	name=$1
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "ok - $name"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $name"
+		sed 's/^/#   /' "$tmp/err" 2>/dev/null | tail -5
+	fi
+}
+expect_fail() { # stage-regex message-regex, command...
+	re1=$1
+	re2=$2
+	shift 2
+	"$@" >"$tmp/log" 2>"$tmp/err" && return 1
+	grep -qE "$re1" "$tmp/err" && grep -qE "$re2" "$tmp/err"
+}
+no_half_applied() {
+	! git -C "$REPO" rev-parse -q --verify refs/heads/series >/dev/null &&
+		[ "$(git -C "$PMU_CACHE/apply-wt" rev-parse HEAD)" = "$(git -C "$REPO" rev-parse base)" ] &&
+		[ -z "$(git -C "$PMU_CACHE/apply-wt" status --porcelain)" ] &&
+		[ ! -d "$PMU_CACHE/apply-wt/.git/rebase-apply" ] &&
+		[ ! -d "$(git -C "$PMU_CACHE/apply-wt" rev-parse --git-dir)/rebase-apply" ]
+}
+
+# 1. A corrupt patch: named, aborted, nothing left half-applied.
+mkdir -p "$tmp/p1"
+cat >"$tmp/p1/0001-corrupt.patch" <<'P'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: riscv-kvm-pmu <series@riscv-kvm-pmu.invalid>
+Date: Sat, 21 Nov 2026 00:00:00 +0000
+Subject: [PATCH] RISC-V: KVM: Corrupt test patch
+
+---
+ arch/riscv/kvm/vcpu_pmu.c | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/arch/riscv/kvm/vcpu_pmu.c b/arch/riscv/kvm/vcpu_pmu.c
+--- a/arch/riscv/kvm/vcpu_pmu.c
++++ b/arch/riscv/kvm/vcpu_pmu.c
+@@ -1,3 +1,3 @@
+-this line is not in the file
++neither is this one
+ nor this
+P
+echo "0001-corrupt.patch" >"$tmp/p1/series"
+check "corrupt patch: apply fails naming the patch" expect_fail \
+	'^ERROR \[apply\]' '0001-corrupt\.patch: patch 1/1 does not apply' \
+	env PMU_SERIES="$tmp/p1/series" PMU_PATCHDIR="$tmp/p1" sh "$P/apply.sh"
+check "corrupt patch: no half-applied tree, no series branch" no_half_applied
+
+# 2. A series that names a patch that is not there.
+echo "0002-missing.patch" >"$tmp/p1/series2"
+check "missing patch: apply fails naming the file" expect_fail \
+	'^ERROR \[apply\]' '0002-missing\.patch: patch 1/1 listed in .* does not exist' \
+	env PMU_SERIES="$tmp/p1/series2" PMU_PATCHDIR="$tmp/p1" sh "$P/apply.sh"
+check "missing patch: no half-applied tree" no_half_applied
+
+# 3. A good first patch followed by a bad one: the good one is rolled back.
+cat >"$tmp/p1/0001-good.patch" <<'P'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: riscv-kvm-pmu <series@riscv-kvm-pmu.invalid>
+Date: Sat, 21 Nov 2026 00:00:00 +0000
+Subject: [PATCH] RISC-V: KVM: Good test patch
+
+---
+ pmu-ci-fault-test.txt | 1 +
+ 1 file changed, 1 insertion(+)
+ create mode 100644 pmu-ci-fault-test.txt
+
+diff --git a/pmu-ci-fault-test.txt b/pmu-ci-fault-test.txt
+new file mode 100644
+index 000000000000..000000000001
+--- /dev/null
++++ b/pmu-ci-fault-test.txt
+@@ -0,0 +1 @@
++fault test
+P
+printf '0001-good.patch\n0001-corrupt.patch\n' >"$tmp/p1/series3"
+check "good then corrupt: fails at patch 2" expect_fail \
+	'^ERROR \[apply\]' '0001-corrupt\.patch: patch 2/2 does not apply' \
+	env PMU_SERIES="$tmp/p1/series3" PMU_PATCHDIR="$tmp/p1" sh "$P/apply.sh"
+check "good then corrupt: the good patch is rolled back too" no_half_applied
+
+# 4. A base tarball with a wrong checksum (a fresh cache, so nothing cached
+#    can hide it).
+printf 'not a kernel\n' | xz >"$tmp/bad.tar.xz"
+check "wrong base tarball: refused on sha256" expect_fail \
+	'^ERROR \[base\]' 'bad\.tar\.xz: sha256 mismatch: got [0-9a-f]{64}, pinned 585a4a07' \
+	env PMU_CACHE="$tmp/cache" PMU_BASE_TARBALL="$tmp/bad.tar.xz" sh "$P/base.sh"
+check "wrong base tarball: nothing imported" test ! -e "$tmp/cache/linux"
+
+# 5. A pinned version that is not the installed one (the archive moved on).
+sed 's/^version:.*/version: 6.12.999-1~deb12u1/' "$TOP/base-commit" >"$tmp/base-commit"
+check "wrong pinned version: refused, naming both versions" expect_fail \
+	'^ERROR \[base\]' "is '6\.12\.117-1~deb12u1', pinned '6\.12\.999-1~deb12u1'" \
+	env PMU_CACHE="$tmp/cache" PMU_BASE_COMMIT_FILE="$tmp/base-commit" sh "$P/base.sh"
+
+# 6. A missing tool is named.
+check "missing tool: named with its stage" expect_fail \
+	'^ERROR \[faults\]' "required tool 'no-such-tool-xyz' not found" \
+	sh -c ". '$P/lib.sh'; STAGE=faults; need no-such-tool-xyz"
+
+echo "faults: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
