@@ -562,7 +562,10 @@ void cell_classify(const char *console, const char *qemu_status,
 				*w++ = *r;
 		}
 		*w = '\0';
-		parse_line(&p, line);
+		if (s[len] == '\n')
+			parse_line(&p, line);
+		else
+			scan_splat(&p, line);	/* cut short: not KTAP */
 		free(line);
 		s += len + (s[len] == '\n');
 	}

@@ -1,0 +1,1077 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the CI tools: test-list parser, splat patterns, guest
+ * KTAP emitter, console classification and the series matrix.
+ *
+ *   pmu-unit-tests <data-dir> <scratch-dir>
+ *
+ * The last line of the output is "N passed, M failed".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "../common/compiler.h"
+#include "../common/splat.h"
+#include "../common/testlist.h"
+#include "../guest/emit.h"
+#include "../report/report.h"
+
+static const char *data_dir;
+static const char *tmp_dir;
+static int cur_failed;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		printf("  # %s:%d: check failed: %s\n", __FILE__,	\
+		       __LINE__, #cond);				\
+		cur_failed = 1;						\
+	}								\
+} while (0)
+
+static const char *tests_txt =
+	"# comment\n"
+	"\n"
+	"run sbi_pmu_test.basic 60 old /sbi_pmu_test -t basic\n"
+	"run sbi_pmu_fw 60 new /sbi_pmu_fw_test\n"
+	"run arch_timer 120 old /arch_timer -e 50000\n"
+	"class sbi_pmu_fw.fw_counter_guard guard\n";
+
+static void load_tl(struct testlist *tl)
+{
+	char err[128];
+
+	if (tl_parse(tests_txt, tl, 1, err, sizeof(err)) < 0)
+		printf("  # tests.txt: %s\n", err);
+}
+
+static void classify(const char *console, const char *qs,
+		     struct cell_result *cell)
+{
+	struct testlist tl;
+
+	load_tl(&tl);
+	cell_classify(console, qs, &tl, cell);
+	tl_free(&tl);
+}
+
+static int status_of(struct cell_result *cell, const char *id)
+{
+	const struct case_result *c = cell_find(cell, id);
+
+	return c ? c->status : -1;
+}
+
+static char *data_file(const char *name)
+{
+	char path[4096];
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s", data_dir, name);
+	text = read_text(path, NULL);
+	if (!text) {
+		printf("  # cannot read %s\n", path);
+		return xstrdup("");
+	}
+	return text;
+}
+
+static void classify_file(const char *name, const char *qs,
+			  struct cell_result *cell)
+{
+	char *log = data_file(name);
+
+	classify(log, qs, cell);
+	free(log);
+}
+
+/* ---- test list, splat patterns, guest emitter ---- */
+
+static void test_testlist_parse(void)
+{
+	struct testlist tl;
+
+	load_tl(&tl);
+	CHECK(tl.nruns == 3);
+	CHECK(tl.novr == 1);
+	CHECK(!strcmp(tl.runs[0].id, "sbi_pmu_test.basic"));
+	CHECK(tl.runs[0].timeout == 60);
+	CHECK(tl.runs[0].argc == 3);
+	CHECK(!strcmp(tl.runs[0].argv[2], "basic"));
+	CHECK(!tl.runs[0].argv[3]);
+	CHECK(!strcmp(tl.runs[1].class, "new"));
+	CHECK(tl.runs[2].line == 5);
+	CHECK(tl_find(&tl, "arch_timer") == 2);
+	CHECK(tl_find(&tl, "nope") == -1);
+	tl_free(&tl);
+}
+
+static void test_testlist_errors(void)
+{
+	struct testlist tl;
+	char err[128];
+
+	CHECK(tl_parse("run a 10 old /a\nrun a 10 old /b\n", &tl, 1, err,
+		       sizeof(err)) == -1);
+	CHECK(!strcmp(err, "line 2: run: duplicate id"));
+	CHECK(tl_parse("\nrun a 0 old /a\n", &tl, 1, err, sizeof(err)) == -1);
+	CHECK(!strcmp(err, "line 2: run: bad timeout"));
+	CHECK(tl_parse("run a 5 bogus /a\n", &tl, 1, err, sizeof(err)) == -1);
+	CHECK(tl_parse("class a.b\n", &tl, 1, err, sizeof(err)) == -1);
+	/* The guest skips what it cannot use and keeps going. */
+	CHECK(tl_parse("run a 5\nrunner x\nrun b 5 whatever /b\n", &tl, 0,
+		       err, sizeof(err)) == 1);
+	CHECK(tl.nruns == 1 && !strcmp(tl.runs[0].id, "b"));
+	tl_free(&tl);
+}
+
+static void test_cmdline_only(void)
+{
+	char buf[64];
+
+	CHECK(tl_cmdline_only("console=ttyS0 pmu.only=a,b.c panic=-1\n", buf,
+			      sizeof(buf)) == 1);
+	CHECK(!strcmp(buf, "a,b.c"));
+	CHECK(tl_only_has(buf, "b.c"));
+	CHECK(!tl_only_has(buf, "b"));
+	CHECK(tl_cmdline_only("console=ttyS0 xpmu.only=a", buf,
+			      sizeof(buf)) == 0);
+}
+
+static void test_splat_patterns(void)
+{
+	CHECK(splat_match("[ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1") >= 0);
+	CHECK(splat_match("BUG: sleeping function called") >= 0);
+	CHECK(splat_match("Unable to handle kernel paging request") >= 0);
+	CHECK(splat_match("UBSAN: shift-out-of-bounds in x.c") >= 0);
+	CHECK(splat_match("possible circular locking dependency") >= 0);
+	CHECK(splat_match("kmemleak: unreferenced object 0x1 (size 8)") >= 0);
+	CHECK(splat_match("kmemleak: Kernel memory leak detector") < 0);
+	CHECK(splat_match("ok 1 sbi_pmu_test") < 0);
+	CHECK(splat_is_panic("Kernel panic - not syncing: x"));
+	CHECK(!strcmp(splat_name(splat_match("KASAN: use-after-free")),
+		      "kasan"));
+}
+
+static void test_emit_result(void)
+{
+	struct run_outcome o = { .timeout = 30 };
+	char buf[256];
+
+	ktap_format_result(buf, sizeof(buf), 1, "a", &o);
+	CHECK(!strcmp(buf, "ok 1 a\n"));
+	o.code = KSFT_SKIP;
+	ktap_format_result(buf, sizeof(buf), 2, "b", &o);
+	CHECK(!strcmp(buf, "ok 2 b # SKIP\n"));
+	o.code = 1;
+	ktap_format_result(buf, sizeof(buf), 3, "c", &o);
+	CHECK(!strcmp(buf, "# exit=1\nnot ok 3 c\n"));
+	o.signaled = 1;
+	o.code = 11;
+	ktap_format_result(buf, sizeof(buf), 4, "d", &o);
+	CHECK(!strcmp(buf, "# signal=11\nnot ok 4 d\n"));
+	o.signaled = 0;
+	o.code = 0;
+	o.splat = 1;
+	ktap_format_result(buf, sizeof(buf), 5, "e", &o);
+	CHECK(!strcmp(buf, "not ok 5 e # SPLAT\n"));
+	o.timed_out = 1;
+	ktap_format_result(buf, sizeof(buf), 6, "f", &o);
+	CHECK(!strcmp(buf, "# timeout=30s\nnot ok 6 f # TIMEOUT\n"));
+	/* Truncation stays NUL terminated. */
+	CHECK(ktap_format_result(buf, 8, 7, "long-name", &o) == 7);
+	CHECK(strlen(buf) == 7);
+}
+
+struct lines {
+	char out[8192];
+	int n;
+};
+
+static void collect(void *ctx, const char *line, size_t len)
+{
+	struct lines *l = ctx;
+	char buf[LB_MAX + 8];
+
+	ktap_format_nested(buf, sizeof(buf), line, len);
+	strncat(l->out, buf, sizeof(l->out) - strlen(l->out) - 1);
+	l->n++;
+}
+
+static void test_emit_nested(void)
+{
+	struct linebuf lb = { .len = 0 };
+	struct lines l = { .n = 0 };
+	char big[LB_MAX + 10];
+
+	lb_feed(&lb, "ok 1 x\r\n1..", 11, collect, &l);
+	lb_feed(&lb, "2\n\npartial", 10, collect, &l);
+	lb_flush(&lb, collect, &l);
+	CHECK(l.n == 4);
+	CHECK(!strcmp(l.out, "  ok 1 x\n  1..2\n\n  partial\n"));
+
+	memset(big, 'x', sizeof(big));
+	l.n = 0;
+	l.out[0] = '\0';
+	lb_feed(&lb, big, sizeof(big), collect, &l);
+	lb_flush(&lb, collect, &l);
+	CHECK(l.n == 2);
+}
+
+static void test_kmsg_text(void)
+{
+	char rec[] = "4,123,456789,-;WARNING: CPU: 0 at x.c\n SUBSYSTEM=cpu\n";
+	char norec[] = "no semicolon";
+	char *t;
+
+	t = kmsg_text(rec, strlen(rec));
+	CHECK(t && !strcmp(t, "WARNING: CPU: 0 at x.c"));
+	CHECK(!kmsg_text(norec, strlen(norec)));
+}
+
+/* ---- console classification ---- */
+
+static void test_ktap_flat(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..4\nok 1 sbi_pmu_test.basic\n"
+		 "# exit=1\nnot ok 2 sbi_pmu_fw\nok 3 arch_timer # SKIP no\n"
+		 "ok 4 pmu-ci.post-checks\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(c.ncases == 4);
+	CHECK(status_of(&c, "sbi_pmu_test.basic") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_FAIL);
+	CHECK(!strcmp(cell_find(&c, "sbi_pmu_fw")->detail, "exit=1"));
+	CHECK(status_of(&c, "arch_timer") == CS_SKIP);
+	cell_free(&c);
+}
+
+static void test_ktap_nested_two_levels(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..4\nok 1 sbi_pmu_test.basic\n"
+		 "  KTAP version 1\n  1..2\n"
+		 "    KTAP version 1\n    1..2\n"
+		 "    ok 1 leaf_a\n    not ok 2 leaf_b\n"
+		 "  not ok 1 group\n"
+		 "  ok 2 global.plain\n"
+		 "not ok 2 sbi_pmu_fw\nok 3 arch_timer\n"
+		 "ok 4 pmu-ci.post-checks\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(status_of(&c, "sbi_pmu_fw.group.leaf_a") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw.group.leaf_b") == CS_FAIL);
+	CHECK(status_of(&c, "sbi_pmu_fw.plain") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw.group") == -1);
+	CHECK(status_of(&c, "sbi_pmu_fw") == -1);
+	cell_free(&c);
+}
+
+static void test_ktap_directives(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..4\n"
+		 "  ok 1 a # SKIP no sscofpmf\n"
+		 "  not ok 2 b # TODO not yet\n"
+		 "  not ok 3 c # SKIP\n"
+		 "  ok 4 d # XFAIL expected\n"
+		 "ok 1 sbi_pmu_test.basic\n"
+		 "ok 2 sbi_pmu_fw # SKIP\nok 3 arch_timer\n"
+		 "ok 4 pmu-ci.post-checks\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(status_of(&c, "sbi_pmu_test.basic.a") == CS_SKIP);
+	CHECK(!strcmp(cell_find(&c, "sbi_pmu_test.basic.a")->detail,
+		      "SKIP no sscofpmf"));
+	CHECK(status_of(&c, "sbi_pmu_test.basic.b") == CS_SKIP);
+	CHECK(status_of(&c, "sbi_pmu_test.basic.c") == CS_SKIP);
+	CHECK(status_of(&c, "sbi_pmu_test.basic.d") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_SKIP);
+	cell_free(&c);
+}
+
+static void test_ktap_missing_plan(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\nok 1 sbi_pmu_test.basic\n"
+		 "ok 2 sbi_pmu_fw\nok 3 arch_timer\n"
+		 "ok 4 pmu-ci.post-checks\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(strstr(c.boot_detail, "missing plan") != NULL);
+	CHECK(status_of(&c, "arch_timer") == CS_PASS);
+	cell_free(&c);
+}
+
+static void test_ktap_duplicate_plan(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..4\n1..9\nok 1 sbi_pmu_test.basic\n"
+		 "ok 1 sbi_pmu_test.basic\n"
+		 "ok 2 sbi_pmu_fw\nok 3 arch_timer\n"
+		 "ok 4 pmu-ci.post-checks\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(strstr(c.boot_detail, "duplicate plan") != NULL);
+	CHECK(strstr(c.boot_detail, "duplicate result") != NULL);
+	CHECK(c.ncases == 4);
+	cell_free(&c);
+}
+
+static void test_ktap_garbage(void)
+{
+	struct cell_result c;
+	char garbage[4096];
+	int i;
+
+	for (i = 0; i < (int)sizeof(garbage) - 1; i++)
+		garbage[i] = (char)(1 + (i * 7919) % 255);
+	garbage[sizeof(garbage) - 1] = '\0';
+	classify(garbage, "exit:0", &c);
+	CHECK(c.boot == BOOT_HANG);
+	CHECK(status_of(&c, "sbi_pmu_test.basic") == CS_BOOT_HANG);
+	CHECK(c.ncases == 4);
+	cell_free(&c);
+
+	classify("", NULL, &c);
+	CHECK(c.boot == BOOT_HANG);
+	CHECK(strstr(c.boot_detail, "qemu-status unreadable") != NULL);
+	cell_free(&c);
+
+	classify("ok\nnot ok\nok x y\n1..\n  ok 99999999999 z\n", "exit:junk",
+		 &c);
+	CHECK(c.boot == BOOT_HANG);
+	CHECK(strstr(c.boot_detail, "bad qemu-status") != NULL);
+	cell_free(&c);
+}
+
+static void test_ktap_truncated(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..4\nok 1 sbi_pmu_test.basic\n"
+		 "  1..3\n  ok 1 global.a\n  not ok 2 glo", "exit:0", &c);
+	CHECK(c.boot == BOOT_HANG);
+	CHECK(status_of(&c, "sbi_pmu_fw.a") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_BOOT_HANG);
+	CHECK(status_of(&c, "arch_timer") == CS_BOOT_HANG);
+	cell_free(&c);
+}
+
+static void test_ktap_unterminated_nesting(void)
+{
+	struct cell_result c;
+
+	/* The guest says it ended, but run 2 never got its result line. */
+	classify("KTAP version 1\n1..4\nok 1 sbi_pmu_test.basic\n"
+		 "  1..2\n  ok 1 a\n  ok 2 b\n# pmu-ci: end\n", "exit:0", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(strstr(c.boot_detail, "unterminated nesting") != NULL);
+	CHECK(status_of(&c, "sbi_pmu_fw.a") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_FAIL);
+	CHECK(status_of(&c, "arch_timer") == CS_FAIL);
+	cell_free(&c);
+}
+
+static void test_ktap_crlf_and_kernel_lines(void)
+{
+	struct cell_result c;
+
+	classify("[    0.0] Linux version 6.12\r\nKTAP version 1\r\n1..4\r\n"
+		 "[    1.0] kvm [52]: ok 7 not a result\r\n"
+		 "ok 1 sbi_pmu_test.basic\r\n"
+		 "  ok 1 a\r\n[    1.1] random: crng init done\r\n"
+		 "  ok 2 b\r\nok 2 sbi_pmu_fw\r\r\n"
+		 "QEMU: Terminated\r\nok 3 arch_timer\r\n"
+		 "ok 4 pmu-ci.post-checks\r\n# pmu-ci: end\r\n", "exit:0",
+		 &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(status_of(&c, "sbi_pmu_fw.a") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw.b") == CS_PASS);
+	CHECK(status_of(&c, "arch_timer") == CS_PASS);
+	CHECK(c.ncases == 5);
+	cell_free(&c);
+}
+
+static void test_ktap_only(void)
+{
+	struct cell_result c;
+
+	classify("KTAP version 1\n1..2\n# pmu-ci: only=arch_timer\n"
+		 "ok 1 arch_timer\nok 2 pmu-ci.post-checks\n"
+		 "# pmu-ci: end\n", "exit:0", &c);
+	CHECK(c.ncases == 2);
+	CHECK(status_of(&c, "sbi_pmu_fw") == -1);
+	CHECK(!strstr(c.boot_detail, "plan"));
+	cell_free(&c);
+}
+
+static void test_log_pass(void)
+{
+	struct cell_result c;
+
+	classify_file("pass.log", "exit:0\n", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(status_of(&c, "sbi_pmu_test.basic.sbi_pmu_test_basic") ==
+	      CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_read_unconfigured") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_start_stopped") == CS_SKIP);
+	CHECK(status_of(&c, "pmu-ci.post-checks") == CS_PASS);
+	CHECK(c.ncases == 6);
+	cell_free(&c);
+}
+
+static void test_log_hang(void)
+{
+	struct cell_result c;
+
+	classify_file("hang.log", "exit:0", &c);
+	CHECK(c.boot == BOOT_HANG);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_read_unconfigured") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_BOOT_HANG);
+	CHECK(status_of(&c, "arch_timer") == CS_BOOT_HANG);
+	cell_free(&c);
+
+	classify_file("hang.log", "timeout", &c);
+	CHECK(c.boot == BOOT_TIMEOUT);
+	CHECK(status_of(&c, "arch_timer") == CS_BOOT_HANG);
+	cell_free(&c);
+}
+
+static void test_log_panic(void)
+{
+	struct cell_result c;
+
+	classify_file("panic.log", "exit:0", &c);
+	CHECK(c.boot == BOOT_PANIC);
+	CHECK(strstr(c.boot_detail, "Kernel panic") != NULL);
+	CHECK(status_of(&c, "sbi_pmu_test.basic.basic") == CS_PASS);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_PANIC);
+	CHECK(status_of(&c, "pmu-ci.post-checks") == CS_PANIC);
+	cell_free(&c);
+}
+
+static void test_log_splat(void)
+{
+	struct cell_result c;
+
+	classify_file("splat.log", "exit:0", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(status_of(&c, "sbi_pmu_test.basic") == CS_SKIP);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_read_unconfigured") == CS_PASS);
+	/* The kernel's copy and the guest's copy count once. */
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_counter_guard") == CS_SPLAT);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_start_stopped") == CS_PASS);
+	CHECK(status_of(&c, "arch_timer") == CS_PASS);
+	CHECK(status_of(&c, "pmu-ci.post-checks") == CS_SPLAT);
+	CHECK(strstr(cell_find(&c, "pmu-ci.post-checks")->detail,
+		     "unreferenced object") != NULL);
+	cell_free(&c);
+}
+
+static void test_log_timeout(void)
+{
+	struct cell_result c;
+
+	classify_file("timeout.log", "exit:0", &c);
+	CHECK(c.boot == BOOT_OK);
+	CHECK(status_of(&c, "sbi_pmu_test.basic") == CS_FAIL);
+	CHECK(status_of(&c, "sbi_pmu_fw.fw_read_unconfigured") == CS_FAIL);
+	CHECK(strstr(cell_find(&c, "sbi_pmu_fw.fw_read_unconfigured")->detail,
+		     "Expected 0 (0) == ret (-2)") != NULL);
+	CHECK(status_of(&c, "sbi_pmu_fw") == CS_TIMEOUT);
+	CHECK(status_of(&c, "arch_timer") == CS_TIMEOUT);
+	cell_free(&c);
+}
+
+static void test_log_garbage(void)
+{
+	struct cell_result c;
+
+	classify_file("garbage.log", "timeout", &c);
+	CHECK(c.boot == BOOT_TIMEOUT);
+	CHECK(strstr(c.boot_detail, "unexpected result") != NULL);
+	CHECK(status_of(&c, "arch_timer") == CS_BOOT_HANG);
+	cell_free(&c);
+}
+
+static void test_tsv_roundtrip(void)
+{
+	struct cell_result c, r;
+	char path[4096], err[256];
+	FILE *f;
+
+	classify_file("timeout.log", "exit:3", &c);
+	snprintf(path, sizeof(path), "%s/roundtrip.tsv", tmp_dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	cell_write_tsv(f, &c);
+	fclose(f);
+	CHECK(cell_read_tsv(path, &r, err, sizeof(err)) == 0);
+	CHECK(r.ncases == c.ncases);
+	CHECK(r.boot == c.boot);
+	CHECK(!strcmp(r.boot_detail, "qemu exit 3"));
+	CHECK(status_of(&r, "sbi_pmu_fw") == CS_TIMEOUT);
+	cell_free(&c);
+	cell_free(&r);
+
+	f = fopen(path, "w");
+	if (f) {
+		fputs("a\tpass\t\nb\tweird\tx\n#boot\tok\t\n", f);
+		fclose(f);
+	}
+	CHECK(cell_read_tsv(path, &r, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "roundtrip.tsv:2:") != NULL);
+}
+
+/* ---- matrix ---- */
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		printf("  # cannot write %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+struct series {
+	char dir[2048];
+	int ncells;
+	char index[8192];
+};
+
+static void series_init(struct series *s, const char *name)
+{
+	char path[4096];
+
+	snprintf(s->dir, sizeof(s->dir), "%s/%s", tmp_dir, name);
+	mkdir(s->dir, 0755);
+	s->ncells = 0;
+	s->index[0] = '\0';
+	snprintf(path, sizeof(path), "%s/tests.txt", s->dir);
+	write_text(path, tests_txt);
+	snprintf(path, sizeof(path), "%s/known.txt", s->dir);
+	write_text(path, "# profile case evidence\n"
+		   "plain arch_timer fails 1 in 8 under TCG, see notes\n"
+		   "qemu7 sbi_pmu_test.basic overflow irq lost on QEMU 7.2\n");
+}
+
+/* Add a cell; @cases is a cases.tsv text or NULL (no boot). */
+static void series_cell(struct series *s, const char *kind,
+			const char *subject, const char *stages,
+			const char *cases)
+{
+	char dir[4096], path[4200], line[4400];
+
+	snprintf(dir, sizeof(dir), "%s/cell%d", s->dir, s->ncells);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/stages.tsv", dir);
+	write_text(path, stages ? stages :
+		   "apply\tpass\t1\t\nbuild\tpass\t20\t\nw1\tpass\t3\t\n"
+		   "checkpatch\tpass\t2\t\nsparse\tpass\t3\t\n"
+		   "selftests-build\tpass\t19\t\n");
+	snprintf(path, sizeof(path), "%s/cases.tsv", dir);
+	if (cases)
+		write_text(path, cases);
+	else
+		unlink(path);
+	snprintf(line, sizeof(line), "%d\t%s\tcell%d\t%s\n", s->ncells, kind,
+		 s->ncells, subject);
+	strncat(s->index, line, sizeof(s->index) - strlen(s->index) - 1);
+	s->ncells++;
+}
+
+static int series_run(struct series *s, const char *profile, char **summary)
+{
+	struct matrix_args a;
+	char index[4096], tests[4096], known[4096], out[4096];
+	FILE *f;
+	int ret;
+
+	snprintf(index, sizeof(index), "%s/index.tsv", s->dir);
+	write_text(index, s->index);
+	snprintf(tests, sizeof(tests), "%s/tests.txt", s->dir);
+	snprintf(known, sizeof(known), "%s/known.txt", s->dir);
+	snprintf(out, sizeof(out), "%s/out", s->dir);
+	a.index = index;
+	a.tests = tests;
+	a.known = known;
+	a.profile = profile;
+	a.revision = "rev-1234";
+	a.outdir = out;
+	f = fopen("/dev/null", "w");
+	ret = matrix_run(&a, f ? f : stdout);
+	if (f)
+		fclose(f);
+	if (summary) {
+		snprintf(out, sizeof(out), "%s/out/summary.txt", s->dir);
+		*summary = read_text(out, NULL);
+		if (!*summary)
+			*summary = xstrdup("");
+	}
+	return ret;
+}
+
+#define BASE_CASES \
+	"sbi_pmu_test.basic\tpass\t\n" \
+	"sbi_pmu_fw.fw_read_unconfigured\tfail\tExpected 0 == -2\n" \
+	"sbi_pmu_fw.fw_counter_guard\tpass\t\n" \
+	"arch_timer\tpass\t\n" \
+	"pmu-ci.post-checks\tpass\t\n" \
+	"#boot\tok\t\n"
+#define FIXED_CASES \
+	"sbi_pmu_test.basic\tpass\t\n" \
+	"sbi_pmu_fw.fw_read_unconfigured\tpass\t\n" \
+	"sbi_pmu_fw.fw_counter_guard\tpass\t\n" \
+	"arch_timer\tpass\t\n" \
+	"pmu-ci.post-checks\tpass\t\n" \
+	"#boot\tok\t\n"
+
+static void test_matrix_good_series(void)
+{
+	struct series s;
+	char *sum;
+
+	series_init(&s, "good");
+	series_cell(&s, "base", "Linux 6.12.117", NULL, BASE_CASES);
+	series_cell(&s, "prep", "RISC-V: KVM: Move a helper", NULL,
+		    BASE_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix fw counter read", NULL,
+		    FIXED_CASES);
+	series_cell(&s, "test", "KVM: riscv: selftests: Add fw tests", NULL,
+		    FIXED_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 0);
+	CHECK(strstr(sum, "Result: PASS") != NULL);
+	CHECK(strstr(sum, "rev-1234") != NULL);
+	CHECK(strstr(sum, "sbi_pmu_fw.fw_read_unconfigured new   2") != NULL);
+	CHECK(strstr(sum, " guard 0          yes") != NULL);
+	CHECK(strstr(sum, "base  3 pass, 0 fail, 0 skip, 0 known") != NULL);
+	CHECK(strstr(sum, "1 pass, 1 fail, 0 skip, 0 known") != NULL);
+	CHECK(strstr(sum, "pass 4/5") != NULL);
+	free(sum);
+}
+
+static void test_matrix_fix_without_case(void)
+{
+	struct series s;
+	char *sum;
+
+	series_init(&s, "nofix");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix fw counter read", NULL,
+		    FIXED_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix something untested", NULL,
+		    FIXED_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "fix cell 2 (RISC-V: KVM: Fix something untested) is the first-pass point of no new case") != NULL);
+	CHECK(!strstr(sum, "fix cell 1"));
+	free(sum);
+}
+
+static void test_matrix_new_passes_on_base(void)
+{
+	struct series s;
+	char *sum;
+
+	series_init(&s, "newbase");
+	series_cell(&s, "base", "Linux", NULL, FIXED_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "new case sbi_pmu_fw.fw_read_unconfigured passes on the base kernel") != NULL);
+	/* A guard may pass on the base kernel. */
+	CHECK(!strstr(sum, "fw_counter_guard passes on the base"));
+	free(sum);
+}
+
+static void test_matrix_old_regression(void)
+{
+	struct series s;
+	char *sum;
+
+	series_init(&s, "regress");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "prep", "RISC-V: KVM: Refactor", NULL,
+		    "sbi_pmu_test.basic\tfail\tboom\n"
+		    "sbi_pmu_fw.fw_read_unconfigured\tfail\t\n"
+		    "sbi_pmu_fw.fw_counter_guard\tpass\t\n"
+		    "arch_timer\tpass\t\npmu-ci.post-checks\tpass\t\n"
+		    "#boot\tok\t\n");
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "old case sbi_pmu_test.basic: fail at cell 1 (RISC-V: KVM: Refactor)") != NULL);
+	free(sum);
+
+	/* A new case that stops passing is an error too. */
+	series_init(&s, "flap");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated", NULL, BASE_CASES);
+	series_cell(&s, "test", "KVM: riscv: selftests: x", NULL,
+		    FIXED_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "passes from cell 1 but not at every later cell") !=
+	      NULL);
+	free(sum);
+}
+
+static void test_matrix_known_failures(void)
+{
+	struct series s;
+	char *sum;
+	const char *flaky =
+		"sbi_pmu_test.basic\tpass\t\n"
+		"sbi_pmu_fw.fw_read_unconfigured\tpass\t\n"
+		"sbi_pmu_fw.fw_counter_guard\tpass\t\n"
+		"arch_timer\tfail\ttimer irq lost\n"
+		"pmu-ci.post-checks\tpass\t\n#boot\tok\t\n";
+
+	series_init(&s, "known");
+	series_cell(&s, "base", "Linux", NULL,
+		    "sbi_pmu_test.basic\tpass\t\n"
+		    "sbi_pmu_fw.fw_read_unconfigured\tfail\t\n"
+		    "sbi_pmu_fw.fw_counter_guard\tpass\t\n"
+		    "arch_timer\tfail\ttimer irq lost\n"
+		    "pmu-ci.post-checks\tpass\t\n#boot\tok\t\n");
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, flaky);
+	CHECK(series_run(&s, "plain", &sum) == 0);
+	CHECK(strstr(sum, "base  2 pass, 0 fail, 0 skip, 1 known") != NULL);
+	CHECK(strstr(sum, "tip   2 pass, 0 fail, 0 skip, 1 known") != NULL);
+	free(sum);
+
+	/* The same failures are errors for a profile without the entry. */
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "arch_timer old case fail at the tip") != NULL);
+	free(sum);
+
+	/* A known failure that passes is a warning, not an error. */
+	series_init(&s, "known2");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
+	CHECK(series_run(&s, "plain", &sum) == 0);
+	CHECK(strstr(sum, "known failure now passes: arch_timer") != NULL);
+	CHECK(strstr(sum, "Warnings: 1") != NULL);
+	free(sum);
+}
+
+static void test_matrix_stage_and_boot_failures(void)
+{
+	struct series s;
+	char *sum;
+
+	series_init(&s, "stages");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
+	series_cell(&s, "other", "RISC-V: Broken build",
+		    "apply\tpass\t1\t\nbuild\tfail\t30\tvcpu_pmu.c:12: error\n",
+		    NULL);
+	series_cell(&s, "test", "KVM: riscv: selftests: x", NULL,
+		    "sbi_pmu_test.basic\tboot-hang\tnot reached\n"
+		    "#boot\tboot-hang\tconsole ended\n");
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "stage build fail: vcpu_pmu.c:12: error") != NULL);
+	CHECK(strstr(sum, "cell 3 (KVM: riscv: selftests: x): boot boot-hang") != NULL);
+	CHECK(strstr(sum, "sbi_pmu_fw.fw_read_unconfigured new case absent at the tip") != NULL);
+	CHECK(strstr(sum, "n/a") != NULL);
+	free(sum);
+}
+
+static void test_matrix_bad_input(void)
+{
+	struct series s;
+
+	series_init(&s, "bad");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	strcat(s.index, "5\tfix\tcell9\tgap\n");
+	CHECK(series_run(&s, "aia", NULL) == 2);
+
+	series_init(&s, "bad2");
+	series_cell(&s, "fix", "not a base", NULL, BASE_CASES);
+	CHECK(series_run(&s, "aia", NULL) == 2);
+
+	series_init(&s, "bad3");
+	series_cell(&s, "base", "Linux", "build\tbroken\t1\t\n", NULL);
+	CHECK(series_run(&s, "aia", NULL) == 2);
+}
+
+/* A minimal XML checker: balanced tags, quoted attributes, entities. */
+static int xml_ok(const char *s)
+{
+	char stack[64][128];
+	int depth = 0;
+	size_t n;
+
+	if (strncmp(s, "<?xml ", 6))
+		return 0;
+	s = strstr(s, "?>");
+	if (!s)
+		return 0;
+	s += 2;
+	while (*s) {
+		if (*s == '&') {
+			if (strncmp(s, "&amp;", 5) && strncmp(s, "&lt;", 4) &&
+			    strncmp(s, "&gt;", 4) && strncmp(s, "&quot;", 6) &&
+			    strncmp(s, "&apos;", 6) && strncmp(s, "&#", 2))
+				return 0;
+			s++;
+			continue;
+		}
+		if (*s == '>')
+			return 0;
+		if (*s != '<') {
+			s++;
+			continue;
+		}
+		if (s[1] == '/') {
+			n = strcspn(s + 2, ">");
+			if (!depth || n != strlen(stack[depth - 1]) ||
+			    strncmp(s + 2, stack[depth - 1], n))
+				return 0;
+			depth--;
+			s += n + 3;
+			continue;
+		}
+		n = strcspn(s + 1, " />");
+		if (!n || n >= 128 || depth == 64)
+			return 0;
+		memcpy(stack[depth], s + 1, n);
+		stack[depth][n] = '\0';
+		s += 1 + n;
+		for (;;) {
+			while (*s == ' ')
+				s++;
+			if (*s == '>') {
+				depth++;
+				s++;
+				break;
+			}
+			if (s[0] == '/' && s[1] == '>') {
+				s += 2;
+				break;
+			}
+			n = strcspn(s, "=\"<>& ");
+			if (!n || s[n] != '=' || s[n + 1] != '"')
+				return 0;
+			s += n + 2;
+			while (*s && *s != '"') {
+				if (*s == '<' || *s == '>' || (*s == '&' &&
+				    strncmp(s, "&amp;", 5) &&
+				    strncmp(s, "&lt;", 4) &&
+				    strncmp(s, "&gt;", 4) &&
+				    strncmp(s, "&quot;", 6) &&
+				    strncmp(s, "&apos;", 6) &&
+				    strncmp(s, "&#", 2)))
+					return 0;
+				s++;
+			}
+			if (!*s)
+				return 0;
+			s++;
+		}
+	}
+	return depth == 0;
+}
+
+/* A minimal JSON syntax checker (recursive descent). */
+static const char *json_value(const char *s, int depth);
+
+static const char *json_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *json_str(const char *s)
+{
+	if (*s != '"')
+		return NULL;
+	for (s++; *s && *s != '"'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s == '\\') {
+			s++;
+			if (!*s || !strchr("\"\\/bfnrtu", *s))
+				return NULL;
+		}
+	}
+	return *s ? s + 1 : NULL;
+}
+
+static const char *json_value(const char *s, int depth)
+{
+	char close;
+
+	s = json_ws(s);
+	if (depth > 32)
+		return NULL;
+	if (*s == '"')
+		return json_str(s);
+	if (!strncmp(s, "null", 4) || !strncmp(s, "true", 4))
+		return s + 4;
+	if (!strncmp(s, "false", 5))
+		return s + 5;
+	if (*s == '-' || (*s >= '0' && *s <= '9')) {
+		s++;
+		while (strchr("0123456789.eE+-", *s) && *s)
+			s++;
+		return s;
+	}
+	if (*s != '{' && *s != '[')
+		return NULL;
+	close = *s == '{' ? '}' : ']';
+	s = json_ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (close == '}') {
+			s = json_str(json_ws(s));
+			if (!s)
+				return NULL;
+			s = json_ws(s);
+			if (*s++ != ':')
+				return NULL;
+		}
+		s = json_value(s, depth + 1);
+		if (!s)
+			return NULL;
+		s = json_ws(s);
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+	}
+}
+
+static int json_ok(const char *s)
+{
+	s = json_value(s, 0);
+	return s && !*json_ws(s);
+}
+
+static void test_outputs_escaping(void)
+{
+	struct series s;
+	char path[4096];
+	char *xml, *json, *md;
+
+	series_init(&s, "escape");
+	series_cell(&s, "base", "Linux <6.12> & \"friends\"", NULL,
+		    "sbi_pmu_test.basic\tpass\t\n"
+		    "sbi_pmu_fw.fw_read_unconfigured\tfail\ta<b & c>\"d\" \x01\xff\n"
+		    "sbi_pmu_fw.fw_counter_guard\tpass\t\n"
+		    "arch_timer\tpass\t\npmu-ci.post-checks\tpass\t\n"
+		    "#boot\tok\t\n");
+	series_cell(&s, "fix", "RISC-V: KVM: Fix a | b", NULL, FIXED_CASES);
+	CHECK(series_run(&s, "aia", NULL) == 0);
+
+	snprintf(path, sizeof(path), "%s/out/junit.xml", s.dir);
+	xml = read_text(path, NULL);
+	CHECK(xml && xml_ok(xml));
+	CHECK(xml && strstr(xml, "name=\"0 Linux &lt;6.12&gt; &amp; &quot;friends&quot;\""));
+	CHECK(xml && strstr(xml, "<failure message=\"fail: a&lt;b &amp; c&gt;&quot;d&quot; ??\"/>"));
+	CHECK(xml && strstr(xml, "<testcase classname=\"stage\" name=\"build\" time=\"20\"/>"));
+	CHECK(xml_ok("<?xml version=\"1.0\"?>\n<a x=\"1\"><b/></a>\n"));
+	CHECK(!xml_ok("<?xml version=\"1.0\"?>\n<a x=\"<\"><b/></a>\n"));
+	CHECK(!xml_ok("<?xml version=\"1.0\"?>\n<a><b></a>\n"));
+	free(xml);
+
+	snprintf(path, sizeof(path), "%s/out/results.json", s.dir);
+	json = read_text(path, NULL);
+	CHECK(json && json_ok(json));
+	CHECK(json && strstr(json, "\"git_branch\": \"kselftest\""));
+	CHECK(json && strstr(json, "\"arch\": \"riscv\""));
+	CHECK(json && strstr(json, "\"lab_name\": null"));
+	CHECK(json && strstr(json, "\"sub_groups\": ["));
+	CHECK(json && strstr(json, "\"name\": \"0 Linux <6.12> & \\\"friends\\\"\""));
+	CHECK(json && strstr(json, "{\"name\": \"sbi_pmu_fw.fw_read_unconfigured\", \"status\": \"FAIL\"}"));
+	CHECK(json && strstr(json, "{\"name\": \"stage.build\", \"status\": \"PASS\"}"));
+	CHECK(!json_ok("{\"a\": [1, 2,]}"));
+	CHECK(json_ok("{\"a\": [1, {\"b\": null}], \"c\": \"\\u0001\"}"));
+	free(json);
+
+	snprintf(path, sizeof(path), "%s/out/matrix.md", s.dir);
+	md = read_text(path, NULL);
+	CHECK(md && strstr(md, "| # | kind | patch | apply |"));
+	CHECK(md && strstr(md, "RISC-V: KVM: Fix a \\| b"));
+	free(md);
+}
+
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define T(f)	{ #f, f }
+
+static const struct unit_test tests[] = {
+	T(test_testlist_parse),
+	T(test_testlist_errors),
+	T(test_cmdline_only),
+	T(test_splat_patterns),
+	T(test_emit_result),
+	T(test_emit_nested),
+	T(test_kmsg_text),
+	T(test_ktap_flat),
+	T(test_ktap_nested_two_levels),
+	T(test_ktap_directives),
+	T(test_ktap_missing_plan),
+	T(test_ktap_duplicate_plan),
+	T(test_ktap_garbage),
+	T(test_ktap_truncated),
+	T(test_ktap_unterminated_nesting),
+	T(test_ktap_crlf_and_kernel_lines),
+	T(test_ktap_only),
+	T(test_log_pass),
+	T(test_log_hang),
+	T(test_log_panic),
+	T(test_log_splat),
+	T(test_log_timeout),
+	T(test_log_garbage),
+	T(test_tsv_roundtrip),
+	T(test_matrix_good_series),
+	T(test_matrix_fix_without_case),
+	T(test_matrix_new_passes_on_base),
+	T(test_matrix_old_regression),
+	T(test_matrix_known_failures),
+	T(test_matrix_stage_and_boot_failures),
+	T(test_matrix_bad_input),
+	T(test_outputs_escaping),
+};
+
+int main(int argc, char **argv)
+{
+	int i, passed = 0, failed = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s <data-dir> <scratch-dir>\n",
+			argv[0]);
+		return 2;
+	}
+	data_dir = argv[1];
+	tmp_dir = argv[2];
+	mkdir(tmp_dir, 0755);
+	/* matrix_run() reports bad input on stderr, as it should. */
+	if (!freopen("/dev/null", "w", stderr))
+		return 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (i = 0; i < (int)ARRAY_SIZE(tests); i++) {
+		cur_failed = 0;
+		tests[i].fn();
+		printf("%s %d %s\n", cur_failed ? "not ok" : "ok", i + 1,
+		       tests[i].name);
+		if (cur_failed)
+			failed++;
+		else
+			passed++;
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
