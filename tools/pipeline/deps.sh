@@ -66,4 +66,26 @@ if [ -n "$missing$bp_missing" ]; then
 			die deps "$LOG_DIR/apt-install-bp.log" "apt-get install from bookworm-backports failed for:$bp_missing (pinned version gone?)"
 	fi
 fi
+
+# QEMU 7.2, extracted into the cache beside the installed QEMU 10.
+Q72=$PMU_CACHE/qemu72
+if [ ! -x "$Q72/usr/bin/qemu-system-riscv64" ]; then
+	qf=$CI_DIR/qemu72.txt
+	qpkg=$(sed -n 's/^package:[[:space:]]*//p' "$qf")
+	qver=$(sed -n 's/^version:[[:space:]]*//p' "$qf")
+	qsha=$(sed -n 's/^sha256:[[:space:]]*//p' "$qf")
+	tmpd=$(mktemp -d)
+	progress "fetching $qpkg=$qver (for the qemu72 profile)"
+	(cd "$tmpd" && run_timeout 600 apt-get download "$qpkg=$qver") \
+		>"$LOG_DIR/qemu72.log" 2>&1 ||
+		{ rm -rf "$tmpd"; die deps "$qf" "apt-get download $qpkg=$qver failed (pinned version gone?)"; }
+	got=$(sha256sum "$tmpd"/*.deb | cut -d' ' -f1)
+	[ "$got" = "$qsha" ] ||
+		{ rm -rf "$tmpd"; die deps "$qf" "sha256 of $qpkg $qver is $got, pinned $qsha"; }
+	rm -rf "$Q72.tmp"
+	dpkg-deb -x "$tmpd"/*.deb "$Q72.tmp" ||
+		{ rm -rf "$tmpd"; die deps "$qf" "cannot extract $qpkg"; }
+	rm -rf "$tmpd" "$Q72"
+	mv "$Q72.tmp" "$Q72"
+fi
 stage_end deps

@@ -5,7 +5,8 @@
 #
 # Usage:   export.sh <kernel-repo> [branch]   (branch defaults to HEAD)
 # Inputs:  base-commit (for the base commit id)
-# Outputs: patches/*.patch (replaced), series (replaced)
+# Outputs: patches/*.patch (replaced), series (replaced); in
+#          $PMU_EXPORT_DIR instead of the repository top when set
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin export
@@ -25,14 +26,16 @@ git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.signature= \
 	format-patch -q --zero-commit --no-signature --no-cover-letter \
 	--base="$base" --abbrev=12 -o "$tmp" "$base..$branch" ||
 	die export "$repo" "git format-patch failed"
-rm -rf "$TOP/patches"
-mkdir -p "$TOP/patches"
-: >"$TOP/series.tmp"
+dest=${PMU_EXPORT_DIR:-$TOP}
+mkdir -p "$dest"
+rm -rf "$dest/patches"
+mkdir -p "$dest/patches"
+: >"$dest/series.tmp"
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
 	b=$(basename "$f")
-	mv "$f" "$TOP/patches/$b"
-	echo "$b" >>"$TOP/series.tmp"
+	mv "$f" "$dest/patches/$b"
+	echo "$b" >>"$dest/series.tmp"
 done
-mv "$TOP/series.tmp" "$TOP/series"
-stage_end export "$(wc -l <"$TOP/series") patches"
+mv "$dest/series.tmp" "$dest/series"
+stage_end export "$(wc -l <"$dest/series") patches"

@@ -3,7 +3,7 @@
 # binaries into a reproducible cpio (fixed mtimes, owners and order).
 #
 # Usage:   initramfs.sh <selftests-dir> <out.cpio>
-# Inputs:  $PMU_TOOLS_BIN/guest-init, ci/tests.txt
+# Inputs:  $PMU_TOOLS_BIN/guest/init, ci/tests.txt
 # Outputs: <out.cpio>; prints its sha256
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -12,11 +12,11 @@ st=$1
 out=$2
 TESTS=${PMU_TESTS:-$CI_DIR/tests.txt}
 need cpio
-[ -x "$PMU_TOOLS_BIN/guest-init" ] || die initramfs "$PMU_TOOLS_BIN/guest-init" "guest init not built"
+[ -x "$PMU_TOOLS_BIN/guest/init" ] || die initramfs "$PMU_TOOLS_BIN/guest/init" "guest init not built"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT INT TERM
 mkdir -p "$root/tests" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
-cp "$PMU_TOOLS_BIN/guest-init" "$root/init"
+cp "$PMU_TOOLS_BIN/guest/init" "$root/init"
 cp "$TESTS" "$root/tests.txt"
 for t in $(awk '$1 == "run" { print $5 }' "$TESTS" | sed 's|^/tests/||' | sort -u); do
 	[ -x "$st/$t" ] || die initramfs "$st/$t" "test binary missing"

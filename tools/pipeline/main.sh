@@ -18,6 +18,8 @@ echo "riscv-kvm-pmu main job: profile $PROFILE, cache $PMU_CACHE, output $PMU_OU
 sh "$P/deps.sh"
 sh "$P/base.sh"
 sh "$P/apply.sh"
+series_rc=0
+sh "$P/series-checks.sh" || series_rc=1
 
 stage_begin tools
 PMU_TOOLS_BIN=$PMU_CACHE/tools-build
@@ -81,6 +83,7 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 		touch "$cb/.done"
 	fi
 	cp "$cb"/stages.tsv "$cell/"
+	printf 'selftests-build\tpass\t0\ttip tests, built once\n' >>"$cell/stages.tsv"
 	cp "$cb"/*.log "$cb"/*.txt "$cell/" 2>/dev/null || true
 	bootkey=$(printf '%s %s\n' "$bkey" "$boot_hash" | h)
 	cbt=$PMU_CACHE/cells/boot/$PROFILE/$bootkey
@@ -103,4 +106,8 @@ stage_end cells "$ncell cells"
 
 sh "$P/report.sh" "$PROFILE" "$revision" && rc=0 || rc=$?
 sh "$P/summary.sh" "$T_START"
+if [ $series_rc -ne 0 ]; then
+	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
+	[ $rc -ne 0 ] || rc=1
+fi
 exit $rc

@@ -12,7 +12,7 @@ total=$(($(_now) - t_start))
 mkdir -p "$PMU_OUT/report"
 {
 	echo "== timings (seconds) =="
-	awk '{ printf "  %-12s %5d\n", $1, $2 }' "$PMU_OUT/timings.txt"
+	awk '{ printf "  %-14s %5d\n", $1, $2 }' "$PMU_OUT/timings.txt"
 	echo "  per cell (build = incremental Image + W=1/sparse; boot = boot + selftests):"
 	for c in "$PMU_OUT"/cells/*; do
 		[ -f "$c/timings" ] || continue

@@ -1,0 +1,164 @@
+#!/bin/sh
+# Stage "series-checks": what reviewers' tools will do with the series.
+#   - the cover letter matches the series (subjects, N, diffstat, base);
+#   - MAINTAINERS-snippet is verbatim from the base and covers every file
+#     the series touches; get_maintainer.pl's recipients for each patch;
+#   - round trips: re-export from the applied tree is byte-identical to
+#     patches/; quilt push -a with `series` gives the same tree; b4 am of an
+#     mbox built from the series gives the same tree.
+#
+# Usage:   series-checks.sh
+# Inputs:  branch "series" (apply stage), patches/, series, cover-letter.txt,
+#          MAINTAINERS-snippet
+# Outputs: $PMU_OUT/series-checks/ (recipients.txt, logs); exit 1 on failure
+set -eu
+. "$(dirname "$0")/lib.sh"
+stage_begin series-checks
+REPO=$PMU_CACHE/linux
+WT=$PMU_CACHE/apply-wt
+PATCHDIR=${PMU_PATCHDIR:-$TOP/patches}
+SERIES=${PMU_SERIES:-$TOP/series}
+out=$PMU_OUT/series-checks
+rm -rf "$out"
+mkdir -p "$out"
+base=$(git -C "$REPO" rev-parse base)
+want_tree=$(git -C "$REPO" rev-parse "series^{tree}")
+failures=0
+bad() {
+	echo "ERROR [series-checks] $1: $2" >&2
+	failures=$((failures + 1))
+}
+n=$(git -C "$REPO" rev-list --count "base..series")
+
+# Cover letter.
+sh "$TOOLS/pipeline/cover.sh" --check || failures=$((failures + 1))
+
+# MAINTAINERS-snippet: every entry verbatim in the base MAINTAINERS.
+snip=$TOP/MAINTAINERS-snippet
+awk '/^#/ { next } { print }' "$snip" | awk -v RS= '{ print > ("'"$out"'/entry." NR) }'
+for e in "$out"/entry.*; do
+	[ -s "$e" ] || continue
+	name=$(head -1 "$e")
+	awk -v RS= -v want="$(cat "$e")" '$0 == want { found = 1 } END { exit !found }' \
+		"$WT/MAINTAINERS" || bad "$snip" "entry '$name' differs from the base MAINTAINERS"
+done
+# ... and covers every touched file.
+git -C "$REPO" diff --name-only base series >"$out/touched.txt"
+pats=$(sed -n 's/^F:[[:space:]]*//p' "$snip")
+while IFS= read -r f; do
+	hit=""
+	for p in $pats; do
+		# shellcheck disable=SC2254
+		case "$p" in
+		*/) case "$f" in "$p"*) hit=$p ;; esac ;;
+		*) case "$f" in $p) hit=$p ;; esac ;;
+		esac
+		[ -z "$hit" ] || break
+	done
+	[ -n "$hit" ] || bad "$snip" "no F: pattern covers $f"
+done <"$out/touched.txt"
+# Recipients per patch, as get_maintainer.pl sees them on the base tree.
+: >"$out/recipients.txt"
+while IFS= read -r p; do
+	case "$p" in '' | '#'*) continue ;; esac
+	p=${p%% *}
+	echo "$p:" >>"$out/recipients.txt"
+	(cd "$WT" && run_timeout 120 perl scripts/get_maintainer.pl --nogit \
+		--nogit-fallback --norolestats --no-tree "$PATCHDIR/$p") 2>&1 |
+		sed 's/^/    /' >>"$out/recipients.txt" ||
+		bad "$PATCHDIR/$p" "get_maintainer.pl failed"
+done <"$SERIES"
+[ "$n" -eq 0 ] || sed 's/^/    /' "$out/recipients.txt"
+
+# Round trip 1: re-export is byte-identical.
+PMU_EXPORT_DIR=$out/reexport sh "$TOOLS/pipeline/export.sh" "$REPO" series \
+	>"$out/reexport.log" 2>&1 || bad "$out/reexport.log" "re-export failed"
+if ! diff -r -x .gitkeep "$PATCHDIR" "$out/reexport/patches" >"$out/reexport.diff" 2>&1 ||
+	! diff "$SERIES" "$out/reexport/series" >>"$out/reexport.diff" 2>&1; then
+	head -40 "$out/reexport.diff"
+	bad "$PATCHDIR" "re-export from the applied tree differs (see $out/reexport.diff)"
+else
+	progress "re-export: byte-identical ($n patches)"
+fi
+
+# A scratch worktree at the base for quilt and b4.
+SC=$PMU_CACHE/check-wt
+scratch_reset() {
+	git -C "$SC" checkout -q -f --detach "$base" && git -C "$SC" clean -q -fdx
+}
+if [ ! -e "$SC/.git" ]; then
+	git -C "$REPO" worktree prune
+	run_timeout 600 git -C "$REPO" worktree add -q --detach "$SC" "$base" ||
+		die series-checks "$SC" "cannot create scratch worktree"
+fi
+scratch_reset
+tree_now() {
+	git -C "$SC" add -A -f . >/dev/null 2>&1
+	git -C "$SC" write-tree
+}
+
+# Round trip 2: quilt.
+need quilt
+rm -rf "$SC/.pc" "$SC/patches"
+if [ "$n" -gt 0 ]; then
+	if (cd "$SC" && QUILT_PATCHES="$PATCHDIR" QUILT_SERIES="$SERIES" \
+		run_timeout 300 quilt --quiltrc=- push -a -q) >"$out/quilt.log" 2>&1; then
+		rm -rf "$SC/.pc"
+		t=$(tree_now)
+		[ "$t" = "$want_tree" ] && progress "quilt push -a: same tree" ||
+			bad "$SERIES" "quilt push -a gives tree $t, git am gives $want_tree"
+	else
+		bad "$out/quilt.log" "quilt push -a failed"
+	fi
+fi
+scratch_reset
+
+# Round trip 3: b4 am of an mbox built from the cover letter and patches,
+# threaded as they would be posted.
+need b4
+if [ "$n" -gt 0 ]; then
+	mbox=$out/series.mbox
+	{
+		echo "From riscv-kvm-pmu Mon Sep 17 00:00:00 2001"
+		echo "Message-Id: <pmu-series-0@riscv-kvm-pmu.invalid>"
+		echo "Date: Sat, 21 Nov 2026 00:00:00 +0000"
+		sed '/^$/q' "$TOP/cover-letter.txt"
+		sed '1,/^$/d' "$TOP/cover-letter.txt"
+		echo
+		i=0
+		while IFS= read -r p; do
+			case "$p" in '' | '#'*) continue ;; esac
+			i=$((i + 1))
+			awk -v i="$i" 'NR == 1 { print; next }
+				!done && /^Subject:/ { print "Message-Id: <pmu-series-" i "@riscv-kvm-pmu.invalid>";
+					print "In-Reply-To: <pmu-series-0@riscv-kvm-pmu.invalid>";
+					print "References: <pmu-series-0@riscv-kvm-pmu.invalid>"; done = 1 }
+				{ print }' "$PATCHDIR/${p%% *}"
+			echo
+		done <"$SERIES"
+	} >"$mbox"
+	rm -rf "$out/b4"
+	mkdir -p "$out/b4"
+	if (cd "$out" && HOME=$out XDG_CONFIG_HOME=$out XDG_DATA_HOME=$out \
+		XDG_CACHE_HOME=$out GIT_CONFIG_COUNT=2 \
+		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=riscv-kvm-pmu \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=ci@riscv-kvm-pmu.invalid \
+		run_timeout 300 b4 --offline-mode am -n series -o "$out/b4" \
+		-m "$mbox" "pmu-series-0@riscv-kvm-pmu.invalid") >"$out/b4.log" 2>&1 &&
+		am=$(ls "$out"/b4/*.mbx 2>/dev/null | head -1) && [ -n "$am" ]; then
+		if git -C "$SC" -c user.name=riscv-kvm-pmu -c user.email=ci@riscv-kvm-pmu.invalid \
+			am -q "$am" >"$out/b4-am.log" 2>&1; then
+			t=$(git -C "$SC" rev-parse "HEAD^{tree}")
+			[ "$t" = "$want_tree" ] && progress "b4 am: same tree" ||
+				bad "$am" "b4 am gives tree $t, git am gives $want_tree"
+		else
+			git -C "$SC" am --abort >/dev/null 2>&1 || true
+			bad "$out/b4-am.log" "git am of b4's mbox failed"
+		fi
+	else
+		bad "$out/b4.log" "b4 am failed"
+	fi
+fi
+scratch_reset
+[ "$failures" -eq 0 ] || die series-checks "$TOP" "$failures check(s) failed"
+stage_end series-checks
