@@ -1,0 +1,148 @@
+#!/bin/sh
+# Stage "fuzz": run the guest-side SBI PMU fuzzer (tools/fuzz/sbi_pmu_fuzz.c)
+# against one kernel, normally built with the debug profile
+# (ci/kernel.config + ci/kernel-debug.config, see "kconfig" below).
+#
+# The fuzzer is not part of the patch series: some of its inputs crash an
+# unfixed host, and its results are seeded random findings rather than one
+# exact case per defect.  It is copied into the given tree's KVM selftests
+# only for the time of its build, and built with that tree's selftest
+# library and UAPI headers, the way selftests.sh builds the selftests.
+#
+# Usage:   fuzz.sh kconfig <out-file>
+#              write the debug profile fragment (kernel.config followed by
+#              kernel-debug.config) for the build stage's PMU_KCONFIG
+#          fuzz.sh run <kernel-tree> <Image> <outdir>
+#              build the fuzzer against <kernel-tree>, pack an initramfs
+#              with the guest init and a one-line test list, boot <Image>
+#              under QEMU and classify the console with pmu-report
+# Environment:
+#   PMU_FUZZ_SEED   seed (default: from the clock; always printed)
+#   PMU_FUZZ_CALLS  calls (default 100000)
+#   PMU_FUZZ_BATCH  calls between host log checks (default 64)
+#   PMU_FUZZ_TIMEOUT guest-side time limit of the fuzzer in s (default 1500)
+#   PMU_PROFILE     QEMU profile (default aia); PMU_BOOT_TIMEOUT as boot.sh
+#   PMU_TOOLS_BIN   built project tools (default: built here)
+# Outputs: <outdir>/{tests.txt,initramfs.cpio,st/,boot/console.log,
+#          boot/cases.tsv,summary.txt}; exit 0 only if every case passed.
+#
+# Measured (2 cores, QEMU 10 TCG, -m 2G): see tools/fuzz/README in the
+# reply of the change that added this file; the figures are printed by
+# the fuzzer itself ("# totals:").
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+cmd=${1:-}
+case $cmd in
+kconfig)
+	[ $# -eq 2 ] || die fuzz "" "usage: fuzz.sh kconfig <out-file>"
+	for f in "$CI_DIR/kernel.config" "$CI_DIR/kernel-debug.config"; do
+		[ -r "$f" ] || die fuzz "$f" "missing kernel config fragment"
+	done
+	cat "$CI_DIR/kernel.config" "$CI_DIR/kernel-debug.config" >"$2.tmp" ||
+		die fuzz "$2" "cannot write the combined fragment"
+	mv "$2.tmp" "$2"
+	exit 0
+	;;
+run)
+	[ $# -eq 4 ] || die fuzz "" "usage: fuzz.sh run <kernel-tree> <Image> <outdir>"
+	;;
+*)
+	die fuzz "" "usage: fuzz.sh kconfig <out-file> | run <kernel-tree> <Image> <outdir>"
+	;;
+esac
+tree=$(cd "$2" 2>/dev/null && pwd) || die fuzz "$2" "no such kernel tree"
+image=$3
+out=$4
+SRC=$TOOLS/fuzz/sbi_pmu_fuzz.c
+STDIR=$tree/tools/testing/selftests/kvm
+DST=$STDIR/riscv/sbi_pmu_fuzz.c
+PROFILE=${PMU_PROFILE:-aia}
+CALLS=${PMU_FUZZ_CALLS:-100000}
+BATCH=${PMU_FUZZ_BATCH:-64}
+FTIMEOUT=${PMU_FUZZ_TIMEOUT:-1500}
+SEED=${PMU_FUZZ_SEED:-$(printf '0x%x' "$(($(date +%s) * 2654435761 % 4294967296))")}
+
+stage_begin fuzz
+[ -r "$SRC" ] || die fuzz "$SRC" "fuzzer source missing"
+[ -d "$STDIR/riscv" ] || die fuzz "$STDIR" "not a kernel tree with KVM selftests"
+[ -r "$image" ] || die fuzz "$image" "no kernel image"
+need riscv64-linux-gnu-gcc make cpio
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -rf "$out/st" "$out/boot" "$out/hdr" "$out/hdr-build"
+
+# The tree must not carry a file of that name already: never overwrite
+# or delete a file that is not ours.
+if [ -e "$DST" ] && ! cmp -s "$SRC" "$DST"; then
+	die fuzz "$DST" "exists and differs from $SRC: not overwriting it"
+fi
+if git -C "$tree" ls-files --error-unmatch "$DST" >/dev/null 2>&1; then
+	die fuzz "$DST" "is tracked in $tree: not overwriting it"
+fi
+
+if [ -z "${PMU_TOOLS_BIN:-}" ]; then
+	PMU_TOOLS_BIN=$PMU_CACHE/tools-build
+	progress "building the project tools"
+	run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
+		>"$out/tools.log" 2>&1 ||
+		die fuzz "$TOOLS/Makefile" "building the project's tools failed (see $out/tools.log)"
+fi
+export PMU_TOOLS_BIN
+
+progress "headers_install from $tree"
+run_timeout 600 make -s -C "$tree" ARCH=riscv O="$out/hdr-build" \
+	INSTALL_HDR_PATH="$out/hdr" headers_install >"$out/headers.log" 2>&1 ||
+	die fuzz "$out/headers.log" "headers_install failed in $tree"
+rm -rf "$out/hdr-build"
+
+progress "building sbi_pmu_fuzz against $tree"
+cp "$SRC" "$DST" || die fuzz "$DST" "cannot copy the fuzzer into the tree"
+trap 'rm -f "$DST"' EXIT INT TERM
+# TEST_GEN_PROGS_riscv on the command line: build only the fuzzer, without
+# a change to the tree's Makefile.
+if ! run_timeout 900 make -C "$STDIR" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
+	CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
+	KHDR_INCLUDES="-isystem $out/hdr/include" OUTPUT="$out/st" \
+	TEST_GEN_PROGS_riscv=riscv/sbi_pmu_fuzz "$out/st/riscv/sbi_pmu_fuzz" \
+	>"$out/build.log" 2>&1; then
+	tail -20 "$out/build.log" | sed 's/^/    /' >&2
+	die fuzz "$out/build.log" "sbi_pmu_fuzz failed to build against $tree"
+fi
+rm -f "$DST"
+trap - EXIT INT TERM
+
+# One run line; the guest-side limit must fit in the host watchdog.
+cat >"$out/tests.txt" <<EOF
+# SBI PMU fuzzer (tools/pipeline/fuzz.sh): seed $SEED, $CALLS calls.
+run sbi_pmu_fuzz $FTIMEOUT guard /tests/riscv/sbi_pmu_fuzz -s $SEED -n $CALLS -b $BATCH -t $((FTIMEOUT - 30))
+EOF
+export PMU_TESTS=$out/tests.txt
+sh "$TOOLS/pipeline/initramfs.sh" "$out/st" "$out/initramfs.cpio" >/dev/null ||
+	die fuzz "$out/initramfs.cpio" "initramfs stage failed"
+: "${PMU_BOOT_TIMEOUT:=$((FTIMEOUT + 300))}"
+export PMU_BOOT_TIMEOUT
+progress "booting $image (profile $PROFILE, seed $SEED, $CALLS calls)"
+sh "$TOOLS/pipeline/boot.sh" "$image" "$out/initramfs.cpio" "$PROFILE" "$out/boot" ||
+	die fuzz "$out/boot/console.log" "boot stage failed"
+
+{
+	echo "seed: $SEED"
+	echo "calls: $CALLS"
+	echo "image: $image"
+	echo "tree: $tree ($(git -C "$tree" log -1 --format='%h %s' 2>/dev/null || echo '?'))"
+	echo "qemu: $(cat "$out/boot/qemu-status")"
+	grep -h 'boot ' "$out/boot/timings" 2>/dev/null | tail -1
+	grep -E '# (totals|vcpu[0-9]):' "$out/boot/console.log" | sed 's/^ *//'
+	grep -E 'FINDING|VIOLATION|SPLAT' "$out/boot/console.log" | sed 's/^ *//' | head -40
+	echo "cases:"
+	cat "$out/boot/cases.tsv"
+} >"$out/summary.txt"
+sed 's/^/    /' "$out/summary.txt"
+bad=$(grep -v '^#' "$out/boot/cases.tsv" | cut -f2 | grep -cv '^pass$' || true)
+if [ "$bad" -ne 0 ]; then
+	stage_end fuzz "$bad cases not passing, seed $SEED"
+	echo "ERROR [fuzz] $out/summary.txt: $bad cases not passing (seed $SEED)" >&2
+	exit 1
+fi
+stage_end fuzz "all cases pass, seed $SEED"
