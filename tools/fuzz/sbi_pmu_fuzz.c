@@ -985,6 +985,16 @@ static void print_last_calls(int id, int n)
 		print_rec("  last", id, &vl->ring[k % RING]);
 }
 
+/* The call a vCPU had begun but not finished when its process died. */
+static void print_in_flight(int id)
+{
+	struct vcpu_log *vl = &hlog->v[id];
+	struct call_rec *r = &vl->ring[vl->calls % RING];
+
+	if (vl->calls && r->call > vl->ring[(vl->calls - 1) % RING].call)
+		print_rec("in flight", id, r);
+}
+
 /* Report new kernel splats; returns how many lines matched. */
 static int kmsg_check(int cur, int batch_calls)
 {
@@ -1235,6 +1245,7 @@ int main(int argc, char *argv[])
 			printf("# the calls vCPU %d was making (seed=0x%llx):\n", j,
 			       (unsigned long long)seed);
 			print_last_calls(j, 4);
+			print_in_flight(j);
 		}
 	}
 

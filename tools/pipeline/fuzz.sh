@@ -21,14 +21,17 @@
 #   PMU_FUZZ_CALLS  calls (default 100000)
 #   PMU_FUZZ_BATCH  calls between host log checks (default 64)
 #   PMU_FUZZ_TIMEOUT guest-side time limit of the fuzzer in s (default 1500)
+#   PMU_FUZZ_ARGS   more fuzzer options (e.g. "-a": avoid the inputs known
+#                   to crash an unfixed host, to reach the findings behind)
 #   PMU_PROFILE     QEMU profile (default aia); PMU_BOOT_TIMEOUT as boot.sh
 #   PMU_TOOLS_BIN   built project tools (default: built here)
 # Outputs: <outdir>/{tests.txt,initramfs.cpio,st/,boot/console.log,
 #          boot/cases.tsv,summary.txt}; exit 0 only if every case passed.
 #
-# Measured (2 cores, QEMU 10 TCG, -m 2G): see tools/fuzz/README in the
-# reply of the change that added this file; the figures are printed by
-# the fuzzer itself ("# totals:").
+# Measured (2 cores, QEMU 10.0.2 TCG, profile aia, -m 1G is enough): a cold
+# debug-profile build takes 7.5 to 15 min; boot plus 100000 calls takes
+# 28 s at the tip (about 6000 calls/s); the fuzzer prints its own figures
+# ("# totals:").
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -115,7 +118,7 @@ trap - EXIT INT TERM
 # One run line; the guest-side limit must fit in the host watchdog.
 cat >"$out/tests.txt" <<EOF
 # SBI PMU fuzzer (tools/pipeline/fuzz.sh): seed $SEED, $CALLS calls.
-run sbi_pmu_fuzz $FTIMEOUT guard /tests/riscv/sbi_pmu_fuzz -s $SEED -n $CALLS -b $BATCH -t $((FTIMEOUT - 30))
+run sbi_pmu_fuzz $FTIMEOUT guard /tests/riscv/sbi_pmu_fuzz -s $SEED -n $CALLS -b $BATCH -t $((FTIMEOUT - 30)) ${PMU_FUZZ_ARGS:-}
 EOF
 export PMU_TESTS=$out/tests.txt
 sh "$TOOLS/pipeline/initramfs.sh" "$out/st" "$out/initramfs.cpio" >/dev/null ||

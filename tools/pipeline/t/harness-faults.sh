@@ -164,15 +164,17 @@ else
 		ln -s "$tmp/linux" "$mnt/linux"
 		base=$(git -C "$tmp/linux" rev-parse base)
 		PMU_CACHE=$mnt CCACHE_DISABLE=1 PMU_BUILD_TIMEOUT=300 timeout 900 \
-			sh "$P/build.sh" "$base" - "$tmp/cell4" >"$tmp/log" 2>"$tmp/err"
+			sh "$P/build.sh" "$base" - "$tmp/cell4" >"$tmp/log4" 2>"$tmp/err4"
 		rc=$?
-		check "full disk: the build stage fails" [ $rc -ne 0 ] ||
-			grep -q 'build	fail' "$tmp/cell4/stages.tsv" 2>/dev/null
+		build_failed() {
+			[ "$rc" -ne 0 ] || grep -q '^build	fail' "$tmp/cell4/stages.tsv" 2>/dev/null
+		}
+		check "full disk: the build stage fails" build_failed
 		check "full disk: the error names the stage and a file" \
-			grep -qE '^ERROR \[build\] [^:]+: ' "$tmp/err"
+			grep -qE '^ERROR \[build\] [^:]+: ' "$tmp/err4"
 		check "full disk: the log says why (no space left on device)" \
 			grep -qs 'No space left on device' "$tmp/cell4/config.log" \
-			"$tmp/cell4/build.log" "$tmp/err"
+			"$tmp/cell4/build.log" "$tmp/err4"
 		check "full disk: no Image recorded" test ! -e "$tmp/cell4/Image"
 		umount "$mnt" 2>"$tmp/err"
 		check "full disk: the tmpfs is released" sh -c "! mountpoint -q '$mnt'"
@@ -180,6 +182,12 @@ else
 fi
 
 cleanup
-check "no temporary state left" test ! -e "$tmp"
+if [ -e "$tmp" ] || mountpoint -q "$mnt" 2>/dev/null; then
+	fail=$((fail + 1))
+	echo "not ok - no temporary state left ($tmp)"
+else
+	pass=$((pass + 1))
+	echo "ok - no temporary state left"
+fi
 echo "faults: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
