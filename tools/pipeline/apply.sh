@@ -68,11 +68,15 @@ while IFS= read -r line; do
 	body=$(ga log -1 --format=%b HEAD)
 	case "$subj" in
 	"RISC-V: KVM: "*)
-		# A kernel patch that declares itself preparatory is not
-		# required to make a test case pass.
+		# A kernel patch must be the first-pass point of a test case,
+		# unless its message declares it preparatory (kind prep), or
+		# says why no guest-visible case can show it (kind declared).
 		if printf '%s\n' "$body" | grep -qi -e 'no functional change' \
 			-e 'preparatory'; then
 			kind=prep
+		elif printf '%s\n' "$body" | tr '\n' ' ' | grep -qiE \
+			'there is no test case|no selftest case can observe'; then
+			kind=declared
 		else
 			kind=fix
 		fi ;;

@@ -35,7 +35,7 @@ run_timeout "${PMU_BOOT_TIMEOUT:-$BOOT_TIMEOUT}" "$QEMU" -M "$QEMU_MACHINE" \
 	-cpu "$QEMU_CPU" -smp "$QEMU_SMP" -m "$QEMU_MEM" \
 	-display none -monitor none -serial "file:$out/console.log" \
 	-bios "${QEMU_BIOS:-default}" -kernel "$image" -initrd "$initrd" \
-	-append "$QEMU_APPEND ${PMU_APPEND_EXTRA:-}" -no-reboot \
+	-append "$QEMU_APPEND ${PMU_APPEND_EXTRA:-}" -no-reboot ${QEMU_EXTRA_ARGS:-} \
 	</dev/null >"$out/qemu.log" 2>&1 || rc=$?
 if [ $rc -eq 124 ]; then
 	echo timeout >"$out/qemu-status"

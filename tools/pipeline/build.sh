@@ -88,12 +88,15 @@ else
 			# does not count as a new warning.
 			norm='s/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/'
 			# shellcheck disable=SC2086
-			run_timeout 900 $K "$CC" W=1 $objs >"$2-w1.raw" 2>&1 || true
-			grep -E 'warning:|error:' "$2-w1.raw" | sed -E "$norm" |
+			run_timeout 900 $K "$CC" W=1 $objs >"$2-w1.raw" 2>&1 ||
+				echo "pmu-ci: W=1 build of $objs failed at $1" >>"$2-w1.raw"
+			grep -E 'warning:|error:|^pmu-ci:' "$2-w1.raw" | sed -E "$norm" |
 				sort >"$2-w1.txt" || true
 			# shellcheck disable=SC2086
-			run_timeout 900 $K "$CC" C=2 $objs >"$2-sparse.raw" 2>&1 || true
-			grep -E 'warning:|error:' "$2-sparse.raw" | sed -E "$norm" |
+			run_timeout 900 $K "$CC" C=2 CHECK="$TOOLS/pipeline/sparse-riscv.sh" \
+				$objs >"$2-sparse.raw" 2>&1 ||
+				echo "pmu-ci: sparse run on $objs failed at $1" >>"$2-sparse.raw"
+			grep -E 'warning:|error:|^pmu-ci:' "$2-sparse.raw" | sed -E "$norm" |
 				sort >"$2-sparse.txt" || true
 		}
 		warn "$parent" "$cell/warn-parent"
@@ -102,6 +105,8 @@ else
 		for kind in w1 sparse; do
 			comm -13 "$cell/warn-parent-$kind.txt" "$cell/warn-commit-$kind.txt" \
 				>"$cell/new-$kind.txt"
+			# A checker that did not run is a failure, never a pass.
+			grep '^pmu-ci:' "$cell/warn-commit-$kind.txt" >>"$cell/new-$kind.txt" || true
 			if [ -s "$cell/new-$kind.txt" ]; then
 				rec $kind fail "$dt" "$(wc -l <"$cell/new-$kind.txt") new warnings (new-$kind.txt)"
 				sed "s/^/    new $kind: /" "$cell/new-$kind.txt"

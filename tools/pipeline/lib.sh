@@ -10,9 +10,10 @@ CI_DIR=$TOP/ci
 TOOLS=$TOP/tools
 PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
 PMU_OUT=${PMU_OUT:-$TOP/out}
+PMU_TOOLS_BIN=${PMU_TOOLS_BIN:-$PMU_CACHE/tools-build}
 LOG_DIR=$PMU_OUT/logs
 mkdir -p "$PMU_CACHE" "$LOG_DIR"
-export PMU_CACHE PMU_OUT
+export PMU_CACHE PMU_OUT PMU_TOOLS_BIN
 
 _now() { date +%s; }
 

@@ -1,19 +1,24 @@
 #!/bin/sh
 # The main job: install what is missing, rebuild the pinned base, apply the
 # series, build and check every patch, boot the guest at every patch with
-# the tip's selftests, and report (matrix, attribution, 2x2, JUnit, JSON).
+# the tip's selftests in every QEMU profile, and report (matrix,
+# attribution, 2x2, JUnit, JSON).
 #
-# Usage:   sh tools/pipeline/main.sh [profile]      (default profile: aia)
+# Usage:   sh tools/pipeline/main.sh [profile...]
+#          (default: the profiles listed in ci/profiles/list; the first is
+#          the primary profile, whose cases keep their plain ids; cases of
+#          the others are reported as "<profile>:<case>")
 # Outputs: out/ (report/, cells/, logs/, timings.txt); exit 0 only if the
 #          report holds.
 set -eu
 . "$(dirname "$0")/lib.sh"
-PROFILE=${1:-${PMU_PROFILE:-aia}}
+PROFILES=${*:-$(sed -e 's/#.*//' "$CI_DIR/profiles/list" | tr '\n' ' ')}
+PRIMARY=${PROFILES%% *}
 P=$TOOLS/pipeline
 T_START=$(_now)
 rm -rf "$PMU_OUT"
 mkdir -p "$PMU_OUT" "$LOG_DIR"
-echo "riscv-kvm-pmu main job: profile $PROFILE, cache $PMU_CACHE, output $PMU_OUT"
+echo "riscv-kvm-pmu main job: profiles $PROFILES, cache $PMU_CACHE, output $PMU_OUT"
 
 sh "$P/deps.sh"
 sh "$P/base.sh"
@@ -22,8 +27,6 @@ series_rc=0
 sh "$P/series-checks.sh" || series_rc=1
 
 stage_begin tools
-PMU_TOOLS_BIN=$PMU_CACHE/tools-build
-export PMU_TOOLS_BIN
 run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
 	>"$LOG_DIR/tools.log" 2>&1 || {
 	cat "$LOG_DIR/tools.log" >&2
@@ -31,22 +34,54 @@ run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
 }
 stage_end tools
 
-REPO=$PMU_CACHE/linux
+# The guest test list of a profile: PROFILE_TESTS in its .conf, relative
+# to ci/ (default tests.txt).
+tests_of() {
+	t=$(sed -n 's/^PROFILE_TESTS=//p' "$CI_DIR/profiles/$1.conf")
+	echo "$CI_DIR/${t:-tests.txt}"
+}
+for p in $PROFILES; do
+	[ -r "$CI_DIR/profiles/$p.conf" ] ||
+		die main "$CI_DIR/profiles/$p.conf" "unknown profile '$p'"
+done
+
 COMMITS=$PMU_OUT/commits.tsv
 tip=$(tail -1 "$COMMITS" | cut -f2)
-ST=$(sh "$P/selftests.sh" "$tip")
-INITRD=$PMU_OUT/initramfs.cpio
-initrd_sha=$(sh "$P/initramfs.sh" "$ST" "$INITRD")
+# One selftests build serves every profile: all their test lists.
+ALLTESTS=$PMU_OUT/tests-all.txt
+for p in $PROFILES; do cat "$(tests_of "$p")"; done >"$ALLTESTS"
+ST=$(PMU_TESTS=$ALLTESTS sh "$P/selftests.sh" "$tip")
+
+# The report sees one list: the primary's cases as they are, the other
+# profiles' cases as "<profile>:<id>"; known failures likewise.
+MERGED=$PMU_OUT/tests-merged.txt
+KNOWN=$PMU_OUT/known-merged.txt
+cp "$(tests_of "$PRIMARY")" "$MERGED"
+awk -v pr="$PRIMARY" '$1 == pr' "$CI_DIR/known-failures.txt" >"$KNOWN"
+h() { sha256sum | cut -c1-32; }
+for p in $PROFILES; do
+	PMU_TESTS=$(tests_of "$p") sh "$P/initramfs.sh" "$ST" "$PMU_OUT/initramfs-$p.cpio" \
+		>"$PMU_OUT/initramfs-$p.sha"
+	[ "$p" = "$PRIMARY" ] && continue
+	awk -v p="$p" '$1 == "run" || $1 == "class" { $2 = p ":" $2 } { print }' \
+		"$(tests_of "$p")" >>"$MERGED"
+	printf 'run %s:boot 1 old /none\n' "$p" >>"$MERGED"
+	awk -v p="$p" -v pr="$PRIMARY" '$1 == p { $1 = pr; $2 = p ":" $2; print }' \
+		"$CI_DIR/known-failures.txt" >>"$KNOWN"
+done
+cp "$PMU_OUT/initramfs-$PRIMARY.cpio" "$PMU_OUT/initramfs.cpio"
 
 # Cache keys.  A build cell is keyed by the base plus the sha256 of the
-# patch prefix it tested (and the kernel config and the stage scripts); a
+# patch prefix it tested (and the kernel config and the build scripts); a
 # boot cell additionally by the initramfs (tip tests + guest init), the
 # profile and the report tool.
 base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
-h() { sha256sum | cut -c1-32; }
-src_hash=$(cat "$P/build.sh" "$P/lib.sh" "${PMU_KCONFIG:-$CI_DIR/kernel.config}" | h)
-boot_hash=$(printf '%s\n' "$initrd_sha" | cat - "$CI_DIR/profiles/$PROFILE.conf" \
-	"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) | h)
+src_hash=$(cat "$P/build.sh" "$P/lib.sh" "$P/sparse-riscv.sh" "$P/checkpatch.sh" \
+	"${PMU_KCONFIG:-$CI_DIR/kernel.config}" | h)
+boot_hash() { # profile
+	cat "$PMU_OUT/initramfs-$1.sha" "$CI_DIR/profiles/$1.conf" "$(tests_of "$1")" \
+		"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) | h
+}
 revision="$base+$(cut -f3 "$COMMITS" | tail -n +2 | while read -r p; do
 	sha256sum "${PMU_PATCHDIR:-$TOP/patches}/$p" | cut -d' ' -f1
 done | h)"
@@ -85,26 +120,51 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 	cp "$cb"/stages.tsv "$cell/"
 	printf 'selftests-build\tpass\t0\ttip tests, built once\n' >>"$cell/stages.tsv"
 	cp "$cb"/*.log "$cb"/*.txt "$cell/" 2>/dev/null || true
-	bootkey=$(printf '%s %s\n' "$bkey" "$boot_hash" | h)
-	cbt=$PMU_CACHE/cells/boot/$PROFILE/$bootkey
-	if [ -f "$cb/Image" ]; then
-		if [ -f "$cbt/.done" ]; then
-			echo "    cached boot cell $bootkey"
-		else
-			rm -rf "$cbt"
-			sh "$P/boot.sh" "$cb/Image" "$INITRD" "$PROFILE" "$cbt" </dev/null
-			touch "$cbt/.done"
-		fi
-		cp "$cbt/console.log" "$cbt/cases.tsv" "$cbt/qemu-status" "$cell/"
-		cat "$cbt/timings" >>"$cell/timings" 2>/dev/null || true
-	fi
 	cat "$cb/timings" >>"$cell/timings" 2>/dev/null || true
+	printf 'commit %s\npatch %s\nbuild_cell %s\n' "$commit" "$pfile" "$cb" >"$cell/cell.info"
+	if [ -f "$cb/Image" ]; then
+		for p in $PROFILES; do
+			bootkey=$(printf '%s %s\n' "$bkey" "$(boot_hash "$p")" | h)
+			cbt=$PMU_CACHE/cells/boot/$p/$bootkey
+			if [ -f "$cbt/.done" ]; then
+				echo "    cached boot cell $p/$bootkey"
+			else
+				rm -rf "$cbt"
+				PMU_TESTS=$(tests_of "$p") sh "$P/boot.sh" "$cb/Image" \
+					"$PMU_OUT/initramfs-$p.cpio" "$p" "$cbt" </dev/null
+				touch "$cbt/.done"
+			fi
+			printf 'boot_cell %s %s\n' "$p" "$cbt" >>"$cell/cell.info"
+			if [ "$p" = "$PRIMARY" ]; then
+				cp "$cbt/console.log" "$cbt/qemu-status" "$cell/"
+				cp "$cbt/cases.tsv" "$cell/cases.tsv"
+			else
+				cp "$cbt/console.log" "$cell/console-$p.log"
+				cp "$cbt/qemu-status" "$cell/qemu-status-$p"
+				# "<p>:<id>"; the boot itself becomes the case "<p>:boot".
+				awk -F'\t' -v OFS='\t' -v p="$p" '
+					$1 == "#boot" { print p ":boot", ($2 == "ok" ? "pass" : $2), $3; next }
+					{ $1 = p ":" $1; print }' "$cbt/cases.tsv" >"$cell/cases-$p.tsv"
+			fi
+			awk -v p="$p" '{ print $1 "-" p, $2 }' "$cbt/timings" >>"$cell/timings" 2>/dev/null || true
+		done
+		# The primary's "#boot" line stays last.
+		for p in $PROFILES; do
+			[ "$p" = "$PRIMARY" ] || cat "$cell/cases-$p.tsv"
+		done >"$cell/cases-extra.tsv"
+		grep -v '^#boot' "$cell/cases.tsv" >"$cell/cases.tmp" || true
+		cat "$cell/cases-extra.tsv" >>"$cell/cases.tmp"
+		grep '^#boot' "$cell/cases.tsv" >>"$cell/cases.tmp" || true
+		mv "$cell/cases.tmp" "$cell/cases.tsv"
+		rm -f "$cell/cases-extra.tsv"
+	fi
+	printf 'profile %s\n' "$PRIMARY" >>"$cell/cell.info"
 	printf '%s\t%s\t%s\t%s\n' "$idx" "$kind" "$cell" "$subj" >>"$INDEX"
 	parent=$commit
 done <"$COMMITS"
 stage_end cells "$ncell cells"
 
-sh "$P/report.sh" "$PROFILE" "$revision" && rc=0 || rc=$?
+PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN sh "$P/report.sh" "$PRIMARY" "$revision" && rc=0 || rc=$?
 sh "$P/summary.sh" "$T_START"
 if [ $series_rc -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2

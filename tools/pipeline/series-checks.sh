@@ -64,7 +64,7 @@ while IFS= read -r p; do
 	p=${p%% *}
 	echo "$p:" >>"$out/recipients.txt"
 	(cd "$WT" && run_timeout 120 perl scripts/get_maintainer.pl --nogit \
-		--nogit-fallback --norolestats --no-tree "$PATCHDIR/$p") 2>&1 |
+		--nogit-fallback --norolestats --nofixes --no-tree "$PATCHDIR/$p") 2>&1 |
 		sed 's/^/    /' >>"$out/recipients.txt" ||
 		bad "$PATCHDIR/$p" "get_maintainer.pl failed"
 done <"$SERIES"
@@ -129,11 +129,18 @@ if [ "$n" -gt 0 ]; then
 		while IFS= read -r p; do
 			case "$p" in '' | '#'*) continue ;; esac
 			i=$((i + 1))
+			# Threading headers as a posting would have them; folded
+			# header lines are unfolded (b4 0.12 rejects a folded
+			# Subject read from a local mbox).
 			awk -v i="$i" 'NR == 1 { print; next }
-				!done && /^Subject:/ { print "Message-Id: <pmu-series-" i "@riscv-kvm-pmu.invalid>";
+				hdr && /^[ \t]/ { sub(/^[ \t]+/, " "); held = held $0; next }
+				hdr && held != "" { print held; held = "" }
+				hdr && /^$/ { hdr = 0 }
+				hdr && /^Subject:/ { print "Message-Id: <pmu-series-" i "@riscv-kvm-pmu.invalid>";
 					print "In-Reply-To: <pmu-series-0@riscv-kvm-pmu.invalid>";
-					print "References: <pmu-series-0@riscv-kvm-pmu.invalid>"; done = 1 }
-				{ print }' "$PATCHDIR/${p%% *}"
+					print "References: <pmu-series-0@riscv-kvm-pmu.invalid>" }
+				hdr { held = $0; next }
+				{ print }' hdr=1 "$PATCHDIR/${p%% *}"
 			echo
 		done <"$SERIES"
 	} >"$mbox"

@@ -32,10 +32,22 @@ mkdir -p "$PMU_OUT/report"
 	cat "$PMU_OUT"/cells/*/timings 2>/dev/null | awk '$1 == "boot" { n++; s += $2; if ($2 > m) m = $2 }
 		END { if (n) printf "  boot + selftests: max %ds, mean %.1fs over %d boots run now\n", m, s / n, n;
 		      else print "  boot + selftests: all boot cells cached" }'
+	# LKP-style: the exact commands to re-run every cell that did not
+	# pass cleanly (and the tip), from a clone of this repository.
 	echo "== reproduce: =="
-	echo "  sh tools/pipeline/main.sh ${PMU_PROFILE:-aia}"
-	echo "  # one boot cell, e.g. the tip:"
 	last=$(ls -d "$PMU_OUT"/cells/* | tail -1)
-	echo "  sh tools/pipeline/boot.sh \$(ls -d \$HOME/.cache/riscv-kvm-pmu/cells/build/*/Image | head -1) out/initramfs.cpio ${PMU_PROFILE:-aia} /tmp/cell"
-	echo "  # console: $last/console.log"
+	for c in "$PMU_OUT"/cells/*; do
+		[ -f "$c/cell.info" ] || continue
+		bad=$(awk -F'\t' '$2 == "fail" || $2 == "timeout"' "$c/stages.tsv" 2>/dev/null)
+		badc=$(awk -F'\t' '$1 !~ /^#/ && $2 != "pass" && $2 != "skip"' "$c/cases.tsv" 2>/dev/null)
+		[ -n "$bad$badc" ] || [ "$c" = "$last" ] || continue
+		commit=$(sed -n 's/^commit //p' "$c/cell.info")
+		cb=$(sed -n 's/^build_cell //p' "$c/cell.info")
+		prof=$(sed -n 's/^profile //p' "$c/cell.info")
+		echo "  # cell $(basename "$c") ($commit)${bad:+: stage failures}${badc:+: case failures}"
+		echo "  sh tools/pipeline/main.sh $prof    # rebuilds the base, the series and the caches"
+		echo "  git -C $PMU_CACHE/linux checkout --detach $commit"
+		echo "  sh tools/pipeline/build.sh $commit - /tmp/cell-$(basename "$c")"
+		echo "  sh tools/pipeline/boot.sh $cb/Image $PMU_OUT/initramfs.cpio $prof /tmp/boot-$(basename "$c")"
+	done
 } | tee "$PMU_OUT/report/timings.txt"

@@ -33,7 +33,7 @@ static const char * const std_stages[] = {
 };
 
 static const char * const kinds[] = {
-	"base", "fix", "prep", "test", "other",
+	"base", "fix", "prep", "declared", "test", "other",
 };
 
 enum { CLASS_OLD, CLASS_NEW, CLASS_GUARD };
@@ -225,7 +225,7 @@ static int load_index(struct mx *m)
 		if (str_in(f[1], kinds, ARRAY_SIZE(kinds)) < 0 ||
 		    (idx == 0) != !strcmp(f[1], "base")) {
 			ret = bad_input(file, lineno,
-					"kind must be base (cell 0 only), fix, prep, test or other");
+					"kind must be base (cell 0 only), fix, prep, declared, test or other");
 			break;
 		}
 		m->cells = xrealloc(m->cells, (m->ncells + 1) * sizeof(*c));
