@@ -1,0 +1,150 @@
+#!/bin/sh
+# Measurement "exits": VM exits of SBI PMU guest workloads, from KVM's own
+# vCPU statistics (KVM_GET_STATS_FD), on a base kernel and the series tip
+# in one run.  tools/measure/sbi_pmu_exits.c is built once, against
+# <tip-tree>, the way fuzz.sh builds the fuzzer (copied into the tree's
+# KVM selftests for the time of the build only); the same static binary
+# then runs on both kernels.
+#
+# Usage:   exits.sh <base-tree> <tip-tree> <base-Image> <tip-Image> <outdir>
+#          (<base-tree> is only named in the report: nothing is built in it)
+# Environment:
+#   PMU_EXITS_CALLS  SBI calls per fw_read/set_timer workload (default 1000)
+#   PMU_EXITS_REPS   measured repetitions of each workload (default 10)
+#   PMU_PROFILE      QEMU profile (default aia); PMU_BOOT_TIMEOUT as boot.sh
+#   PMU_TOOLS_BIN    built project tools (default: built here)
+# Outputs: <outdir>/{st/,tests.txt,initramfs.cpio,base/,tip/,table.txt};
+#          the table is also printed.  Exit 0 only if both boots measured
+#          every workload and no workload has more trap-attributed exits
+#          on the tip than on the base kernel.
+#
+# "exits" is KVM's "exits" statistic of the vCPU: every exit, so it also
+# counts the host interrupts (timer tick, HZ=250) taken while the guest
+# ran, which under TCG depend on speed: the table shows the minimum over
+# the repetitions (the workload's own exits) and the range.  "csr" is
+# csr_exit_kernel+csr_exit_user (exact).  KVM has no statistic for SBI
+# calls handled in the kernel (ecall_exit_stat counts only the calls
+# forwarded to userspace), hence the minimum of "exits".
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 5 ] ||
+	die exits "" "usage: exits.sh <base-tree> <tip-tree> <base-Image> <tip-Image> <outdir>"
+base_tree=$1
+tree=$(cd "$2" 2>/dev/null && pwd) || die exits "$2" "no such kernel tree"
+base_image=$3
+tip_image=$4
+out=$5
+SRC=$TOOLS/measure/sbi_pmu_exits.c
+STDIR=$tree/tools/testing/selftests/kvm
+DST=$STDIR/riscv/sbi_pmu_exits.c
+PROFILE=${PMU_PROFILE:-aia}
+CALLS=${PMU_EXITS_CALLS:-1000}
+REPS=${PMU_EXITS_REPS:-10}
+
+stage_begin exits
+[ -r "$SRC" ] || die exits "$SRC" "source missing"
+[ -d "$STDIR/riscv" ] || die exits "$STDIR" "not a kernel tree with KVM selftests"
+for i in "$base_image" "$tip_image"; do
+	[ -r "$i" ] || die exits "$i" "no kernel image"
+done
+need riscv64-linux-gnu-gcc make cpio
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -rf "$out/st" "$out/base" "$out/tip" "$out/hdr" "$out/hdr-build"
+
+if [ -e "$DST" ] && ! cmp -s "$SRC" "$DST"; then
+	die exits "$DST" "exists and differs from $SRC: not overwriting it"
+fi
+if git -C "$tree" ls-files --error-unmatch "$DST" >/dev/null 2>&1; then
+	die exits "$DST" "is tracked in $tree: not overwriting it"
+fi
+
+if [ -z "${PMU_TOOLS_BIN:-}" ] || [ ! -x "$PMU_TOOLS_BIN/guest/init" ]; then
+	PMU_TOOLS_BIN=$PMU_CACHE/tools-build
+	progress "building the project tools"
+	run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
+		>"$out/tools.log" 2>&1 ||
+		die exits "$TOOLS/Makefile" "building the project's tools failed (see $out/tools.log)"
+fi
+export PMU_TOOLS_BIN
+
+progress "headers_install from $tree"
+run_timeout 600 make -s -C "$tree" ARCH=riscv O="$out/hdr-build" \
+	INSTALL_HDR_PATH="$out/hdr" headers_install >"$out/headers.log" 2>&1 ||
+	die exits "$out/headers.log" "headers_install failed in $tree"
+rm -rf "$out/hdr-build"
+
+progress "building sbi_pmu_exits against $tree"
+cp "$SRC" "$DST" || die exits "$DST" "cannot copy the program into the tree"
+trap 'rm -f "$DST"' EXIT INT TERM
+if ! run_timeout 900 make -C "$STDIR" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
+	CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
+	KHDR_INCLUDES="-isystem $out/hdr/include" OUTPUT="$out/st" \
+	TEST_GEN_PROGS_riscv=riscv/sbi_pmu_exits "$out/st/riscv/sbi_pmu_exits" \
+	>"$out/build.log" 2>&1; then
+	tail -20 "$out/build.log" | sed 's/^/    /' >&2
+	die exits "$out/build.log" "sbi_pmu_exits failed to build against $tree"
+fi
+rm -f "$DST"
+trap - EXIT INT TERM
+
+cat >"$out/tests.txt" <<EOF
+# VM exit measurement (tools/pipeline/exits.sh): $CALLS calls, $REPS repetitions.
+run sbi_pmu_exits 240 guard /tests/riscv/sbi_pmu_exits -n $CALLS -r $REPS
+EOF
+export PMU_TESTS=$out/tests.txt
+sh "$TOOLS/pipeline/initramfs.sh" "$out/st" "$out/initramfs.cpio" >/dev/null ||
+	die exits "$out/initramfs.cpio" "initramfs stage failed"
+: "${PMU_BOOT_TIMEOUT:=300}"
+export PMU_BOOT_TIMEOUT
+
+for k in base tip; do
+	eval "img=\$${k}_image"
+	progress "booting $k: $img (profile $PROFILE)"
+	sh "$TOOLS/pipeline/boot.sh" "$img" "$out/initramfs.cpio" "$PROFILE" "$out/$k" ||
+		die exits "$out/$k/console.log" "boot stage failed"
+	# "# exits: workload=w k=v ..." -> "w k=v ..."
+	sed -n 's/^.*# exits: workload=//p' "$out/$k/console.log" | tr -d '\r' >"$out/$k/exits.txt"
+	[ "$(wc -l <"$out/$k/exits.txt")" -eq 5 ] ||
+		die exits "$out/$k/console.log" "no complete measurement on the $k kernel"
+done
+
+# key FILE WORKLOAD KEY: one value of one workload.
+key() {
+	awk -v w="$2" -v k="$3" '$1 == w {
+		for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) print a[2] } }' "$1"
+}
+
+{
+	echo "command: $0 $*"
+	echo "base: $base_image ($(git -C "$base_tree" log -1 --format='%h %s' 2>/dev/null || echo '?'))"
+	echo "tip:  $tip_image ($(git -C "$tree" log -1 --format='%h %s' 2>/dev/null || echo '?'))"
+	echo "profile: $PROFILE; $REPS measured repetitions after one warm-up"
+	echo
+	printf '%-10s %5s | %10s %10s %5s | %-11s %-11s | %s\n' workload N \
+		"exits base" "exits tip" diff "range base" "range tip" "csr base/tip"
+	bad=0
+	for w in empty fw_read set_timer csr_read stop_snap; do
+		n=$(key "$out/tip/exits.txt" $w n)
+		xb=$(key "$out/base/exits.txt" $w exits_min)
+		xt=$(key "$out/tip/exits.txt" $w exits_min)
+		rb=$xb-$(key "$out/base/exits.txt" $w exits_max)
+		rt=$xt-$(key "$out/tip/exits.txt" $w exits_max)
+		cb=$(key "$out/base/exits.txt" $w csr)
+		ct=$(key "$out/tip/exits.txt" $w csr)
+		[ "$xt" -le "$xb" ] || bad=$((bad + 1))
+		printf '%-10s %5s | %10s %10s %+5d | %-11s %-11s | %s/%s\n' \
+			$w "$n" "$xb" "$xt" $((xt - xb)) "$rb" "$rt" "$cb" "$ct"
+	done
+	echo
+	echo "exits: KVM vCPU statistic \"exits\" per workload run, less the closing"
+	echo "  ucall; minimum over the repetitions (the range adds host timer"
+	echo "  interrupts taken while the guest ran)."
+} >"$out/table.txt"
+cat "$out/table.txt"
+if [ "$bad" -ne 0 ]; then
+	stage_end exits "$bad workloads with more exits on the tip"
+	exit 1
+fi
+stage_end exits "no workload with more exits on the tip"
