@@ -25,7 +25,7 @@
  *
  * Usage: sbi_pmu_exits [-n calls] [-r repetitions]
  * Output: one line per workload:
- *   # exits: workload=<w> n=<n> reps=<r> sync=<s> sync_max=<s> ecall=<e>
+ *   # exits: workload=<w> n=<n> reps=<r> runs=<k> sync=<s> sync_max=<s> ecall=<e>
  *            csr=<c> exits_min=<x> exits_max=<x>
  */
 #include <stdio.h>
@@ -44,6 +44,8 @@
 
 #define SNAPSHOT_GPA		BIT(30)
 #define MAX_COUNTERS		64
+/* SBI calls per measured run: short enough to run between two host ticks */
+#define CHUNK			50
 #define SBI_PMU_EVENT_TYPE_FW	0xf
 #define FW_EVENT(code)		((SBI_PMU_EVENT_TYPE_FW << 16) | (code))
 #define SBI_PMU_FW_SET_TIMER	5
@@ -78,7 +80,7 @@ static unsigned long fw_idx;
 static unsigned long hw_mask;
 static unsigned long hw_csr[MAX_COUNTERS];
 static unsigned long nr_hw;
-static volatile unsigned long csr_sink;
+static unsigned long csr_sink;
 
 static unsigned long read_counter_csr(unsigned long csr)
 {
@@ -205,7 +207,7 @@ static void guest_setup(void)
 	__GUEST_ASSERT(!ret.error, "snapshot_set_shmem: %ld", ret.error);
 }
 
-static void run_workload(enum workload w)
+static void run_workload(enum workload w, unsigned long count)
 {
 	unsigned long i, sum = 0;
 	struct sbiret ret;
@@ -214,14 +216,14 @@ static void run_workload(enum workload w)
 	case W_EMPTY:
 		break;
 	case W_FW_READ:
-		for (i = 0; i < nr_calls; i++) {
+		for (i = 0; i < count; i++) {
 			ret = pmu_call(SBI_EXT_PMU_COUNTER_FW_READ, fw_idx, 0,
 				       0, 0);
 			GUEST_ASSERT(!ret.error);
 		}
 		break;
 	case W_SET_TIMER:
-		for (i = 0; i < nr_calls; i++) {
+		for (i = 0; i < count; i++) {
 			ret = sbi_ecall(SBI_EXT_TIME_ID, SBI_EXT_TIME_SET_TIMER,
 					-1UL, 0, 0, 0, 0, 0);
 			GUEST_ASSERT(!ret.error);
@@ -231,7 +233,7 @@ static void run_workload(enum workload w)
 		for (i = 0; i < MAX_COUNTERS; i++)
 			if (hw_mask & BIT(i))
 				sum += read_counter_csr(hw_csr[i]);
-		csr_sink = sum;
+		WRITE_ONCE(csr_sink, sum);
 		break;
 	case W_STOP_SNAP:
 		ret = pmu_call(SBI_EXT_PMU_COUNTER_STOP, 0, hw_mask,
@@ -245,17 +247,22 @@ static void run_workload(enum workload w)
 
 static void guest_code(void)
 {
+	unsigned long r, c, runs, count;
 	struct sbiret ret;
-	unsigned long r;
 	int w;
 
 	guest_setup();
 	for (w = 0; w < NR_WORKLOADS; w++) {
+		/* The N SBI calls are made in runs of CHUNK calls. */
+		count = w == W_FW_READ || w == W_SET_TIMER ? CHUNK : nr_hw;
+		runs = count == CHUNK ? nr_calls / CHUNK : 1;
 		/* Repetition 0 warms up and is not counted. */
 		for (r = 0; r <= nr_reps; r++) {
-			GUEST_SYNC_ARGS(PHASE_BEGIN, w, r, nr_hw, 0);
-			run_workload(w);
-			GUEST_SYNC_ARGS(PHASE_END, w, r, nr_hw, 0);
+			for (c = 0; c < runs; c++) {
+				GUEST_SYNC_ARGS(PHASE_BEGIN, w, r, count, runs);
+				run_workload(w, count);
+				GUEST_SYNC_ARGS(PHASE_END, w, r, count, runs);
+			}
 			if (w != W_STOP_SNAP)
 				continue;
 			ret = pmu_call(SBI_EXT_PMU_COUNTER_START, 0, hw_mask,
@@ -332,13 +339,21 @@ static void stats_read(struct vcpu_stats *st, uint64_t *val)
 struct result {
 	uint64_t n;
 	uint64_t reps;
+	uint64_t runs;
+	uint64_t rep, rep_runs, rep_sum;
 	uint64_t sync_min, sync_max;
 	uint64_t ecall, csr;
-	uint64_t exits_min, exits_max;
+	uint64_t run_min, rep_max;
 };
 
-static void account(struct result *res, const uint64_t *begin,
-		    const uint64_t *end)
+/*
+ * One run of a workload: its exits, less the closing ucall.  A
+ * repetition of N SBI calls is several runs; the exits of N calls are
+ * given as runs times the fewest exits of one run (host interrupts only
+ * ever add exits), and the most exits of a whole repetition.
+ */
+static void account(struct result *res, uint64_t rep, uint64_t runs,
+		    const uint64_t *begin, const uint64_t *end)
 {
 	uint64_t d[NR_STATS], sync = 0;
 	unsigned int s;
@@ -351,24 +366,34 @@ static void account(struct result *res, const uint64_t *begin,
 	d[S_EXITS]--;
 	for (s = S_ECALL; s < NR_STATS; s++)
 		sync += d[s];
-	if (!res->reps) {
+	if (!res->reps && !res->rep_runs) {
 		res->sync_min = sync;
 		res->sync_max = sync;
-		res->exits_min = d[S_EXITS];
-		res->exits_max = d[S_EXITS];
+		res->run_min = d[S_EXITS];
+		res->rep_max = 0;
+		res->rep = rep;
 	}
-	res->sync_min = min(res->sync_min, sync);
-	res->sync_max = max(res->sync_max, sync);
-	res->exits_min = min(res->exits_min, d[S_EXITS]);
-	res->exits_max = max(res->exits_max, d[S_EXITS]);
-	res->ecall = d[S_ECALL];
-	res->csr = d[S_CSR_KERNEL] + d[S_CSR_USER];
-	res->reps++;
+	if (rep != res->rep) {
+		res->rep = rep;
+		res->rep_runs = 0;
+		res->rep_sum = 0;
+	}
+	res->runs = runs;
+	res->sync_min = min(res->sync_min, sync * runs);
+	res->sync_max = max(res->sync_max, sync * runs);
+	res->run_min = min(res->run_min, d[S_EXITS]);
+	res->ecall += d[S_ECALL];
+	res->csr += d[S_CSR_KERNEL] + d[S_CSR_USER];
+	res->rep_sum += d[S_EXITS];
+	if (++res->rep_runs == runs) {
+		res->rep_max = max(res->rep_max, res->rep_sum);
+		res->reps++;
+	}
 }
 
-static void usage(const char *name)
+static void help(const char *name)
 {
-	pr_info("usage: %s [-n calls] [-r repetitions]\n", name);
+	pr_info("%s [-n calls] [-r repetitions]\n", name);
 	exit(KSFT_FAIL);
 }
 
@@ -391,10 +416,11 @@ int main(int argc, char *argv[])
 			nr_reps = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			usage(argv[0]);
+			help(argv[0]);
 		}
 	}
-	TEST_ASSERT(nr_calls && nr_reps, "calls and repetitions must be > 0");
+	TEST_ASSERT(nr_calls && nr_reps && !(nr_calls % CHUNK),
+		    "calls must be a multiple of %d, repetitions > 0", CHUNK);
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	__TEST_REQUIRE(__vcpu_has_sbi_ext(vcpu, KVM_RISCV_SBI_EXT_PMU),
@@ -421,9 +447,9 @@ int main(int argc, char *argv[])
 			stats_read(&st, now);
 			/* Repetition 0 is the warm-up. */
 			if (uc.args[3])
-				account(&res[w], begin, now);
-			res[w].n = w == W_FW_READ || w == W_SET_TIMER ?
-				   nr_calls : w == W_EMPTY ? 0 : uc.args[4];
+				account(&res[w], uc.args[3], uc.args[5], begin,
+					now);
+			res[w].n = uc.args[4] * uc.args[5];
 			break;
 		case UCALL_DONE:
 			goto done;
@@ -436,10 +462,12 @@ int main(int argc, char *argv[])
 	}
 done:
 	for (w = 0; w < NR_WORKLOADS; w++)
-		printf("# exits: workload=%s n=%lu reps=%lu sync=%lu sync_max=%lu ecall=%lu csr=%lu exits_min=%lu exits_max=%lu\n",
-		       workload_name[w], res[w].n, res[w].reps, res[w].sync_min,
-		       res[w].sync_max, res[w].ecall, res[w].csr,
-		       res[w].exits_min, res[w].exits_max);
+		printf("# exits: workload=%s n=%lu reps=%lu runs=%lu sync=%lu sync_max=%lu ecall=%lu csr=%lu exits_min=%lu exits_max=%lu\n",
+		       workload_name[w], w == W_EMPTY ? 0 : res[w].n,
+		       res[w].reps, res[w].runs, res[w].sync_min,
+		       res[w].sync_max, res[w].ecall / res[w].reps,
+		       res[w].csr / res[w].reps, res[w].run_min * res[w].runs,
+		       res[w].rep_max);
 	free(st.descs);
 	close(st.fd);
 	kvm_vm_free(vm);

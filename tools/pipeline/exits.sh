@@ -20,8 +20,10 @@
 #
 # "exits" is KVM's "exits" statistic of the vCPU: every exit, so it also
 # counts the host interrupts (timer tick, HZ=250) taken while the guest
-# ran, which under TCG depend on speed: the table shows the minimum over
-# the repetitions (the workload's own exits) and the range.  "csr" is
+# ran, which under TCG depend on speed.  N SBI calls are made as runs of
+# 50 calls, each run short enough to fit between two host ticks at times:
+# the table shows runs x the fewest exits of one run (the workload's own
+# exits) and the range up to the most exits of a whole repetition.  "csr" is
 # csr_exit_kernel+csr_exit_user (exact).  KVM has no statistic for SBI
 # calls handled in the kernel (ecall_exit_stat counts only the calls
 # forwarded to userspace), hence the minimum of "exits".
@@ -138,9 +140,10 @@ key() {
 			$w "$n" "$xb" "$xt" $((xt - xb)) "$rb" "$rt" "$cb" "$ct"
 	done
 	echo
-	echo "exits: KVM vCPU statistic \"exits\" per workload run, less the closing"
-	echo "  ucall; minimum over the repetitions (the range adds host timer"
-	echo "  interrupts taken while the guest ran)."
+	echo "exits: KVM vCPU statistic \"exits\" less the closing ucall of each run."
+	echo "  The N SBI calls run as N/50 runs of 50 calls: exits = runs x the"
+	echo "  fewest exits of one run over all repetitions; range = that to the"
+	echo "  most exits of one whole repetition (host timer interrupts added)."
 } >"$out/table.txt"
 cat "$out/table.txt"
 if [ "$bad" -ne 0 ]; then
