@@ -95,14 +95,14 @@ cat >"$out/tests.txt" <<EOF
 # VM exit measurement (tools/pipeline/exits.sh): $CALLS calls, $REPS repetitions.
 run sbi_pmu_exits 240 guard /tests/riscv/sbi_pmu_exits -n $CALLS -r $REPS
 EOF
-export PMU_TESTS=$out/tests.txt
+export PMU_TESTS="$out/tests.txt"
 sh "$TOOLS/pipeline/initramfs.sh" "$out/st" "$out/initramfs.cpio" >/dev/null ||
 	die exits "$out/initramfs.cpio" "initramfs stage failed"
 : "${PMU_BOOT_TIMEOUT:=300}"
 export PMU_BOOT_TIMEOUT
 
 for k in base tip; do
-	eval "img=\$${k}_image"
+	case $k in base) img=$base_image ;; *) img=$tip_image ;; esac
 	progress "booting $k: $img (profile $PROFILE)"
 	sh "$TOOLS/pipeline/boot.sh" "$img" "$out/initramfs.cpio" "$PROFILE" "$out/$k" ||
 		die exits "$out/$k/console.log" "boot stage failed"
