@@ -1,13 +1,15 @@
 #!/bin/sh
 # Stage "lava": the boot stage as a LAVA job.  Generates the job and the
 # rendered QEMU device dictionary from the QEMU profile and the guest's test
-# list (ci/lava/lavajob.py), runs it with lava-run (lava-dispatcher), and
-# turns the LAVA results back into the pipeline's case names.
+# list (ci/lava/lavajob.sh), runs it with lava-run (lava-dispatcher), and
+# turns the LAVA results back into the pipeline's case names
+# ("pmu-report lava").
 #
 # Usage:   lava.sh <Image> <initramfs.cpio> <profile> <outdir>
 # Inputs:  ci/profiles/<profile>.conf, ci/lava/device-qemu.yaml,
 #          the test list inside the initramfs (/tests.txt);
-#          lava-run (Debian package lava-dispatcher), run as root.
+#          lava-run (Debian package lava-dispatcher), run as root;
+#          pmu-report ($PMU_TOOLS_BIN/pmu-report, else built in <outdir>/tools).
 # Env:     PMU_BOOT_TIMEOUT, PMU_APPEND_EXTRA as for boot.sh;
 #          PMU_LAVA_JOB_ID (default: unique per call).
 # Outputs: <outdir>/job.yaml, device.yaml, monitors.tsv (the job);
@@ -41,11 +43,15 @@ if [ -n "${QEMU_VERSION_WANT:-}" ]; then
 	*) die lava "$conf" "profile wants QEMU $QEMU_VERSION_WANT, $QEMU is '$qv' (run the deps stage)" ;;
 	esac
 fi
-# lava-run's own interpreter has the modules (yaml) the generator uses.
-PY=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v lava-run)" | cut -d' ' -f1)
-[ -x "$PY" ] || PY=python3
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# The tools stage's pmu-report if it reads LAVA logs, else one built here.
+rep=$PMU_TOOLS_BIN/pmu-report
+if ! { [ -x "$rep" ] && "$rep" --help | grep -q '^  pmu-report lava '; }; then
+	make -s -C "$TOP/tools" O="$out/tools" report >&2 ||
+		die lava "$TOP/tools/report" "building pmu-report failed"
+	rep=$out/tools/pmu-report
+fi
 rm -rf "$out/artifacts" "$out/run"
 rm -f "$out/job.yaml" "$out/device.yaml" "$out/monitors.tsv" "$out/lava.log" \
 	"$out/console.log" "$out/results.yaml" "$out/results.tsv" "$out/cases.tsv"
@@ -60,7 +66,7 @@ cp "$initrd" "$out/artifacts/initramfs.cpio"
 [ -s "$out/tests.txt" ] || die lava "$initrd" "no /tests.txt in the initramfs"
 
 timeout_s=${PMU_BOOT_TIMEOUT:-$BOOT_TIMEOUT}
-"$PY" "$CI_DIR/lava/lavajob.py" job --device-base "$CI_DIR/lava/device-qemu.yaml" \
+sh "$CI_DIR/lava/lavajob.sh" --device-base "$CI_DIR/lava/device-qemu.yaml" \
 	--tests "$out/tests.txt" --profile "$profile" \
 	--kernel-url "file://$out/artifacts/Image" \
 	--initrd-url "file://$out/artifacts/initramfs.cpio" \
@@ -68,7 +74,7 @@ timeout_s=${PMU_BOOT_TIMEOUT:-$BOOT_TIMEOUT}
 	--smp "$QEMU_SMP" --memory "$QEMU_MEM" --bios "${QEMU_BIOS:-default}" \
 	--append "$QEMU_APPEND ${PMU_APPEND_EXTRA:-}" --timeout "$timeout_s" \
 	--name "riscv-kvm-pmu boot $profile" --outdir "$out" ||
-	die lava "$CI_DIR/lava/lavajob.py" "generating the LAVA job failed"
+	die lava "$CI_DIR/lava/lavajob.sh" "generating the LAVA job failed"
 progress "job $out/job.yaml: $(wc -l <"$out/monitors.tsv") monitors"
 
 # lava-run keeps its downloads under /var/lib/lava/dispatcher/tmp/<job id>:
@@ -84,7 +90,7 @@ echo "lava $dt" >>"$out/timings"
 progress "lava-run exit $rc in ${dt}s (log $out/lava.log)"
 
 rrc=0
-"$PY" "$CI_DIR/lava/lavajob.py" results --log "$out/lava.log" \
+"$rep" lava --log "$out/lava.log" \
 	--monitors "$out/monitors.tsv" --outdir "$out" || rrc=$?
 if [ $rc -ne 0 ]; then
 	tail -5 "$out/lava.log" >&2

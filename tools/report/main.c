@@ -7,8 +7,11 @@
  *   pmu-report matrix --index <index.tsv> --tests <tests.txt>
  *                     --known <known-failures.txt> --profile <name>
  *                     --revision <id> --outdir <dir>
+ *   pmu-report lava --log <lava-run log> --monitors <monitors.tsv>
+ *                   --outdir <dir>
  *
- * Exit status: 0 clean, 1 problems found (matrix), 2 bad usage or input.
+ * Exit status: 0 clean, 1 problems found (matrix; lava: the job did not
+ * finish or a run has no result), 2 bad usage or input.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +32,9 @@ static void print_usage(FILE *f)
 	      "                  --tests <tests.txt> --out <cases.tsv>\n"
 	      "  pmu-report matrix --index <index.tsv> --tests <tests.txt>\n"
 	      "                    --known <known-failures.txt> --profile <name>\n"
-	      "                    --revision <id> --outdir <dir>\n", f);
+	      "                    --revision <id> --outdir <dir>\n"
+	      "  pmu-report lava --log <lava-run log> --monitors <monitors.tsv>\n"
+	      "                  --outdir <dir>\n", f);
 }
 
 static int parse_opts(int argc, char **argv, struct opt *opts, int nopts)
@@ -132,12 +137,30 @@ static int cmd_matrix(int argc, char **argv)
 	return matrix_run(&a, stdout);
 }
 
+static int cmd_lava(int argc, char **argv)
+{
+	struct lava_args a = { 0 };
+	struct opt opts[] = {
+		{ "--log", &a.log },
+		{ "--monitors", &a.monitors },
+		{ "--outdir", &a.outdir },
+	};
+
+	if (parse_opts(argc, argv, opts, 3)) {
+		print_usage(stderr);
+		return 2;
+	}
+	return lava_run(&a, stdout, stderr);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "cell"))
 		return cmd_cell(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "matrix"))
 		return cmd_matrix(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "lava"))
+		return cmd_lava(argc - 2, argv + 2);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") ||
 			  !strcmp(argv[1], "--help"))) {
 		print_usage(stdout);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pmu-report: console log classification and per-series matrix.
+ * pmu-report: console log classification, per-series matrix and LAVA
+ * results.
  */
 #ifndef PMU_CI_REPORT_H
 #define PMU_CI_REPORT_H
@@ -117,5 +118,38 @@ struct matrix_args {
 
 /* Returns the exit status: 0 clean, 1 problems found, 2 bad input. */
 int matrix_run(const struct matrix_args *args, FILE *out);
+
+/* ---- lava.c ---- */
+
+enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct json {
+	int type;
+	char *str;		/* J_STR: decoded; J_NUM, J_BOOL, J_NULL: text */
+	int n;			/* J_ARR, J_OBJ: members */
+	char **keys;		/* J_OBJ (NULL entries for J_ARR) */
+	struct json **vals;
+};
+
+/* One JSON value (and only whitespace after it); NULL if malformed. */
+struct json *json_parse(const char *s);
+/* The member @key of object @j (the last one if repeated), or NULL. */
+const struct json *json_get(const struct json *j, const char *key);
+void json_free(struct json *j);
+
+struct lava_args {
+	const char *log;	/* the lava-run log */
+	const char *monitors;	/* monitors.tsv from ci/lava/lavajob.sh */
+	const char *outdir;
+};
+
+/*
+ * lava_run() - the results of a LAVA job from its lava-run log.
+ * Writes console.log, results.yaml, results.tsv and cases.tsv in
+ * @args->outdir, the cases that did not pass and a summary line on @out,
+ * "ERROR [lava]: ..." lines on @err.  Returns 0 if the job finished and
+ * every run has its result, 1 if not, 2 on bad input.
+ */
+int lava_run(const struct lava_args *args, FILE *out, FILE *err);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the CI tools: test-list parser, splat patterns, guest
- * KTAP emitter, console classification and the series matrix.
+ * KTAP emitter, console classification, the series matrix and the LAVA
+ * results.
  *
  *   pmu-unit-tests <data-dir> <scratch-dir>
  *
@@ -1003,6 +1004,218 @@ static void test_outputs_escaping(void)
 	free(md);
 }
 
+/* ---- LAVA results ---- */
+
+static void test_lava_json(void)
+{
+	struct sbuf sb = { 0 };
+	struct json *j;
+	const struct json *v;
+	char deep[160];
+
+	sb_addf(&sb, "%s", " {\"a\": [1, -2.5e3, true, null, {}], \"s\": ");
+	sb_addf(&sb, "%s", "\"q\\\"\\\\\\/\\t\\u00e9\\ud83d\\ude00\\ud800\", ");
+	sb_addf(&sb, "%s", "\"s\": \"last\"} ");
+	j = json_parse(sb_str(&sb));
+	sb_free(&sb);
+	CHECK(j && j->type == J_OBJ && j->n == 3);
+	v = json_get(j, "a");
+	CHECK(v && v->type == J_ARR && v->n == 5);
+	CHECK(v && v->n == 5 && v->vals[1]->type == J_NUM &&
+	      !strcmp(v->vals[1]->str, "-2.5e3"));
+	CHECK(v && v->n == 5 && v->vals[4]->type == J_OBJ);
+	v = json_get(j, "s");
+	CHECK(v && v->type == J_STR && !strcmp(v->str, "last"));
+	CHECK(j && j->n == 3 && !strcmp(j->vals[1]->str,
+					"q\"\\/\t\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd"));
+	CHECK(!json_get(j, "nope"));
+	json_free(j);
+
+	CHECK(!json_parse("{\"a\": 1,}"));
+	CHECK(!json_parse("{\"a\": 1} x"));
+	CHECK(!json_parse("{\"a\": \"tab\there\"}"));
+	CHECK(!json_parse("{\"a\": ! \"1\"}"));
+	CHECK(!json_parse("{\"a\": 01}"));
+	CHECK(!json_parse("{\"a\": \"\\x\"}"));
+	CHECK(!json_parse("{\"a\" 1}"));
+	/* Nested too deep. */
+	memset(deep, '[', 70);
+	memset(deep + 70, ']', 70);
+	deep[140] = '\0';
+	CHECK(!json_parse(deep));
+	deep[10] = '\0';
+	memset(deep + 5, ']', 5);
+	j = json_parse(deep);
+	CHECK(j && j->type == J_ARR && j->n == 1);
+	json_free(j);
+}
+
+/* Run lava_run(); its summary and errors are read back into @out, @err. */
+static int run_lava(const char *log, const char *monitors, const char *outdir,
+		char **out, char **err)
+{
+	struct lava_args a = { log, monitors, outdir };
+	char po[4096], pe[4096];
+	FILE *fo, *fe;
+	int ret;
+
+	snprintf(po, sizeof(po), "%s/lava.out", tmp_dir);
+	snprintf(pe, sizeof(pe), "%s/lava.err", tmp_dir);
+	fo = fopen(po, "w");
+	fe = fopen(pe, "w");
+	if (!fo || !fe) {
+		printf("  # cannot write %s\n", po);
+		return -1;
+	}
+	ret = lava_run(&a, fo, fe);
+	fclose(fo);
+	fclose(fe);
+	*out = read_text(po, NULL);
+	*err = read_text(pe, NULL);
+	if (!*out)
+		*out = xstrdup("");
+	if (!*err)
+		*err = xstrdup("");
+	return ret;
+}
+
+static char *out_file(const char *dir, const char *name)
+{
+	char path[4400];
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = read_text(path, NULL);
+	return text ? text : xstrdup("");
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * A recorded lava-run log (lava-dispatcher 2023.01, profile aia, the
+ * series' test list on the base kernel), trimmed to the console's KTAP
+ * lines and LAVA's own messages, and the job's monitors.tsv.
+ */
+static void test_lava_recorded_log(void)
+{
+	char log[4096], mon[4096], dir[4096];
+	char *out, *err, *text;
+
+	snprintf(log, sizeof(log), "%s/lava-run.log", data_dir);
+	snprintf(mon, sizeof(mon), "%s/lava-monitors.tsv", data_dir);
+	snprintf(dir, sizeof(dir), "%s/lava-recorded", tmp_dir);
+	CHECK(run_lava(log, mon, dir, &out, &err) == 0);
+	CHECK(strstr(out, "\n    skip    sbi_pmu_emul_test.emul_insn_instret\n"));
+	CHECK(strstr(out, "    fail    sbi_pmu_test.basic\n"));
+	CHECK(strstr(out, "LAVA results: 32 cases: 10 pass, 21 fail, 1 skip, 0 missing (job: pass, 35 LAVA results)\n"));
+	CHECK(!*err);
+	free(out);
+	free(err);
+
+	text = out_file(dir, "console.log");
+	CHECK(!strncmp(text, "\nOpenSBI v1.5\n", 14));
+	CHECK(strstr(text, "\nKTAP version 1\n1..11\n# exit=254\n"
+		     "not ok 1 sbi_pmu_test.basic\n"));
+	CHECK(count_lines(text) == 87);
+	free(text);
+
+	text = out_file(dir, "results.tsv");
+	CHECK(count_lines(text) == 35);
+	CHECK(!strncmp(text, "sbi_pmu_test.basic\tsbi_pmu_test.basic\tfail\n", 43));
+	CHECK(strstr(text, "\nsbi_pmu_ctr_test\tglobal.fw_auto_start\tfail\n"));
+	CHECK(strstr(text, "\nsbi_pmu_emul_test\tglobal.emul_insn_instret\tskip\n"));
+	CHECK(strstr(text, "\npmu-ci.post-checks\tpmu-ci.post-checks\tpass\n"));
+	free(text);
+
+	text = out_file(dir, "cases.tsv");
+	CHECK(count_lines(text) == 32);
+	CHECK(strstr(text, "\nget-reg-list\tpass\n"));
+	CHECK(strstr(text, "\nsbi_pmu_ctr_test.fw_auto_start\tfail\n"));
+	CHECK(!strstr(text, "global."));
+	CHECK(!strstr(text, "\nsbi_pmu_ctr_test\t"));
+	free(text);
+
+	text = out_file(dir, "results.yaml");
+	CHECK(strstr(text, "- suite: sbi_pmu_ctr_test\n"
+		     "  case: global_fw_auto_start\n"
+		     "  test_case_id: global.fw_auto_start\n"
+		     "  result: fail\n"
+		     "  run: sbi_pmu_ctr_test\n"));
+	CHECK(strstr(text, "- suite: get-reg-list\n  case: get_reg_list\n"));
+	free(text);
+}
+
+#define LAVA_REC(lvl, msg) \
+	"{\"dt\": \"2026-01-01T00:00:00\", \"lvl\": \"" lvl "\", \"msg\": " msg "}\n"
+#define LAVA_RES(suite, lcase, tcid, res) \
+	LAVA_REC("results", "{\"case\": \"" lcase "\", \"definition\": \"" \
+		 suite "\", \"extra\": {\"test_case_id\": \"" tcid \
+		 "\"}, \"result\": \"" res "\"}")
+
+/* Results that are missing or odd, a job that did not finish. */
+static void test_lava_failed_job(void)
+{
+	char log[4096], mon[4096], dir[4096];
+	char *out, *err, *text;
+
+	snprintf(log, sizeof(log), "%s/lava-bad.log", tmp_dir);
+	snprintf(mon, sizeof(mon), "%s/lava-bad-monitors.tsv", tmp_dir);
+	snprintf(dir, sizeof(dir), "%s/lava-bad", tmp_dir);
+	write_text(mon, "1\tprog\tprog\n2\tyes\tyes\n3\tgone\tgone\n");
+	write_text(log,
+		   LAVA_REC("info", "\"start\"")
+		   LAVA_REC("target", "\"KTAP version 1\\r\"")
+		   "- " LAVA_REC("target", "\"  ok 1 a b\"")
+		   LAVA_RES("prog", "global_a_b", "global.a b", "pass")
+		   LAVA_RES("prog", "global_x", "global.x: y #z", "skip")
+		   LAVA_RES("prog", "prog", "prog", "fail")
+		   LAVA_REC("results", "{\"case\": \"file\", \"definition\": \"lava\", \"result\": \"pass\", \"size\": ! \"12\"}")
+		   LAVA_RES("yes", "yes", "yes", "pass")
+		   LAVA_RES("zz", "c", "c", "pass")
+		   LAVA_RES("zz", "d", "d", "pass")
+		   LAVA_REC("error", "\"e1\"")
+		   LAVA_REC("error", "\"e2\"")
+		   "not json\n"
+		   LAVA_REC("results", "{\"case\": \"job\", \"definition\": \"lava\", \"result\": \"fail\", \"error_msg\": \"e3\"}"));
+	CHECK(run_lava(log, mon, dir, &out, &err) == 1);
+	CHECK(!strcmp(out, "    skip    prog.x:_y_#z\n"
+		      "    fail    prog\n"
+		      "    missing gone\n"
+		      "LAVA results: 5 cases: 2 pass, 1 fail, 1 skip, 1 missing (job: fail, 4 LAVA results)\n"));
+	CHECK(!strcmp(err, "ERROR [lava]: the LAVA job did not finish (job result fail): e2; e3; results of an unknown suite zz\n"
+		      "ERROR [lava]: no LAVA result for 1 run(s): gone\n"));
+	free(out);
+	free(err);
+
+	text = out_file(dir, "cases.tsv");
+	CHECK(!strcmp(text, "prog.a_b\tpass\nprog.x:_y_#z\tskip\nprog\tfail\n"
+		      "yes\tpass\ngone\tmissing\n"));
+	free(text);
+	text = out_file(dir, "console.log");
+	CHECK(!strcmp(text, "KTAP version 1\r\n  ok 1 a b\n"));
+	free(text);
+	text = out_file(dir, "results.yaml");
+	CHECK(strstr(text, "  test_case_id: 'global.x: y #z'\n"));
+	CHECK(strstr(text, "- suite: 'yes'\n  case: 'yes'\n"));
+	free(text);
+
+	/* No log at all; a broken monitor map. */
+	CHECK(run_lava("/nonexistent", mon, dir, &out, &err) == 2);
+	free(out);
+	free(err);
+	write_text(mon, "1\tprog\n");
+	CHECK(run_lava(log, mon, dir, &out, &err) == 2);
+	free(out);
+	free(err);
+}
+
 struct unit_test {
 	const char *name;
 	void (*fn)(void);
@@ -1043,6 +1256,9 @@ static const struct unit_test tests[] = {
 	T(test_matrix_stage_and_boot_failures),
 	T(test_matrix_bad_input),
 	T(test_outputs_escaping),
+	T(test_lava_json),
+	T(test_lava_recorded_log),
+	T(test_lava_failed_job),
 };
 
 int main(int argc, char **argv)
