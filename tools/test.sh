@@ -26,6 +26,7 @@ add_counts() { # file with a closing "N passed, N failed" line
 }
 
 echo "==> [test] dependencies and base"
+export PMU_LAVA=1
 if ! sh "$P/deps.sh" || ! sh "$P/base.sh"; then
 	echo "total: 0 passed, 1 failed"
 	exit 1
@@ -39,6 +40,18 @@ cat "$log"
 add_counts "$log"
 [ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
 
+echo "==> [test] checkpatch.pl --no-tree -f on the project's own C"
+for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C sort); do
+	if perl "$PMU_CACHE/linux/scripts/checkpatch.pl" --no-tree --quiet -f "$f" \
+		>"$log" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "not ok - checkpatch ${f#"$TOP"/}"
+		sed 's/^/#   /' "$log" | head -20
+	fi
+done
+
 echo "==> [test] pipeline fault tests"
 timeout 900 sh "$P/t/faults.sh" >"$log" 2>&1
 rc=$?
@@ -46,13 +59,40 @@ cat "$log"
 add_counts "$log"
 [ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
 
+echo "==> [test] harness fault tests"
+timeout 900 sh "$P/t/harness-faults.sh" >"$log" 2>&1
+rc=$?
+cat "$log"
+add_counts "$log"
+[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+
 echo "==> [test] proof run (main job)"
-if timeout 4800 sh "$P/main.sh" "${PMU_PROFILE:-aia}"; then
+if timeout 4800 sh "$P/main.sh"; then
 	passed=$((passed + 1))
 	echo "ok - proof run"
 else
 	failed=$((failed + 1))
 	echo "not ok - proof run"
+fi
+echo "==> [test] results.json against kunit.py parse --json"
+timeout 300 sh "$P/t/kunit-json.sh" >"$log" 2>&1
+rc=$?
+cat "$log"
+add_counts "$log"
+[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+
+echo "==> [test] the boot stage as a LAVA job (lava-run)"
+PMU_OUT=${PMU_OUT:-$TOP/out}
+if [ -s "$PMU_OUT/tip-image" ]; then
+	timeout 900 sh "$P/t/lava-test.sh" "$(cat "$PMU_OUT/tip-image")" \
+		"$PMU_OUT/initramfs.cpio" aia >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	add_counts "$log"
+	[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+else
+	echo "not ok - lava: no tip Image from the main job"
+	failed=$((failed + 1))
 fi
 rm -f "$log"
 echo "test command took $(($(date +%s) - t0))s"

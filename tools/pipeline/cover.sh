@@ -4,7 +4,7 @@
 # count N, the diffstat and the base-commit trailer cannot drift.
 #
 # Usage:   cover.sh [--check]
-# Inputs:  ci/cover-letter.in, branch "series" of $PMU_CACHE/linux (apply
+# Inputs:  ci/cover-letter.in, ci/evidence.txt (the test evidence), branch "series" of $PMU_CACHE/linux (apply
 #          stage), series, base-commit
 # Outputs: cover-letter.txt (or, with --check, exit 1 and a diff if the
 #          committed cover letter differs from the generated one)
@@ -27,10 +27,12 @@ git -C "$REPO" log --reverse --format='%s' "$base..series" | while IFS= read -r 
 	printf '  [%0*d/%d] %s\n' "$w" "$i" "$n" "$s"
 done >"$tmp.short"
 git -C "$REPO" -c diff.renames=true diff --stat=72 --summary "$base" series >"$tmp.stat"
-awk -v n="$n" -v base="$base" -v short="$tmp.short" -v stat="$tmp.stat" '
+awk -v n="$n" -v base="$base" -v short="$tmp.short" -v stat="$tmp.stat" \
+	-v evidence="$CI_DIR/evidence.txt" '
 	function cat(f,   l) { while ((getline l < f) > 0) print l; close(f) }
 	/^@@SHORTLOG@@$/ { cat(short); next }
 	/^@@DIFFSTAT@@$/ { cat(stat); next }
+	/^@@EVIDENCE@@$/ { cat(evidence); next }
 	{ gsub(/@@N@@/, n); gsub(/@@BASE@@/, base); print }
 ' "$IN" >"$tmp"
 if [ "${1:-}" = "--check" ]; then

@@ -67,6 +67,24 @@ if [ -n "$missing$bp_missing" ]; then
 	fi
 fi
 
+# LAVA's dispatcher, for the test command's LAVA job (PMU_LAVA=1).  It
+# depends on qemu-system-x86, whose bookworm version (7.2) conflicts with
+# QEMU 10 from backports: take that one from backports too.
+if [ "${PMU_LAVA:-0}" = 1 ]; then
+	lava=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$CI_DIR/packages-lava.txt")
+	lmiss=""
+	for p in $lava; do
+		is_installed "$p" || lmiss="$lmiss $p"
+	done
+	if [ -n "$lmiss" ]; then
+		progress "installing for LAVA:$lmiss"
+		# shellcheck disable=SC2086
+		run_timeout 1500 apt-get install -y -q --no-install-recommends $lmiss \
+			>"$LOG_DIR/apt-install-lava.log" 2>&1 ||
+			die deps "$LOG_DIR/apt-install-lava.log" "apt-get install failed for:$lmiss"
+	fi
+fi
+
 # QEMU 7.2, extracted into the cache beside the installed QEMU 10.
 Q72=$PMU_CACHE/qemu72
 if [ ! -x "$Q72/usr/bin/qemu-system-riscv64" ]; then

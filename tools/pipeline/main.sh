@@ -12,7 +12,7 @@
 #          report holds.
 set -eu
 . "$(dirname "$0")/lib.sh"
-PROFILES=${*:-$(sed -e 's/#.*//' "$CI_DIR/profiles/list" | tr '\n' ' ')}
+PROFILES=$(echo ${*:-$(sed -e "s/#.*//" "$CI_DIR/profiles/list")})
 PRIMARY=${PROFILES%% *}
 P=$TOOLS/pipeline
 T_START=$(_now)
@@ -163,11 +163,24 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 	parent=$commit
 done <"$COMMITS"
 stage_end cells "$ncell cells"
+# The tip's Image, for the stages that run after the main job (LAVA).
+tail -1 "$INDEX" | cut -f3 | while read -r d; do
+	sed -n 's/^build_cell //p' "$d/cell.info"
+done | sed 's|$|/Image|' >"$PMU_OUT/tip-image"
+
+rel_rc=0
+if [ "${PMU_RELIABILITY:-1}" = 1 ]; then
+	sh "$P/reliability.sh" "$tip" || rel_rc=1
+fi
 
 PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN sh "$P/report.sh" "$PRIMARY" "$revision" && rc=0 || rc=$?
 sh "$P/summary.sh" "$T_START"
 if [ $series_rc -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
+	[ $rc -ne 0 ] || rc=1
+fi
+if [ $rel_rc -ne 0 ]; then
+	echo "ERROR [reliability]: the tip is not clean under the debug profile (see above)" >&2
 	[ $rc -ne 0 ] || rc=1
 fi
 exit $rc
