@@ -25,6 +25,21 @@ add_counts() { # file with a closing "N passed, N failed" line
 	failed=$((failed + f))
 }
 
+# counted TITLE SECS CMD...: run a test program whose output closes with
+# "N passed, N failed", show it and add its counts; a non-zero exit with
+# no failure counted counts as one failure.
+counted() {
+	echo "==> [test] $1"
+	_t=$2
+	shift 2
+	timeout "$_t" "$@" >"$log" 2>&1
+	_rc=$?
+	cat "$log"
+	add_counts "$log"
+	[ $_rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+}
+log=$(mktemp)
+
 echo "==> [test] dependencies and base"
 export PMU_LAVA=1
 if ! sh "$P/deps.sh" || ! sh "$P/base.sh"; then
@@ -32,13 +47,7 @@ if ! sh "$P/deps.sh" || ! sh "$P/base.sh"; then
 	exit 1
 fi
 
-echo "==> [test] unit tests of the tools"
-log=$(mktemp)
-timeout 600 make -s -C "$TOP/tools" O="$PMU_CACHE/tools-test" check >"$log" 2>&1
-rc=$?
-cat "$log"
-add_counts "$log"
-[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+counted "unit tests of the tools" 600 make -s -C "$TOP/tools" O="$PMU_CACHE/tools-test" check
 
 echo "==> [test] checkpatch.pl --no-tree -f on the project's own C"
 for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C sort); do
@@ -52,19 +61,8 @@ for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C so
 	fi
 done
 
-echo "==> [test] pipeline fault tests"
-timeout 900 sh "$P/t/faults.sh" >"$log" 2>&1
-rc=$?
-cat "$log"
-add_counts "$log"
-[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
-
-echo "==> [test] harness fault tests"
-timeout 900 sh "$P/t/harness-faults.sh" >"$log" 2>&1
-rc=$?
-cat "$log"
-add_counts "$log"
-[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+counted "pipeline fault tests" 900 sh "$P/t/faults.sh"
+counted "harness fault tests" 900 sh "$P/t/harness-faults.sh"
 
 echo "==> [test] proof run (main job)"
 if timeout 4800 sh "$P/main.sh"; then
@@ -74,22 +72,12 @@ else
 	failed=$((failed + 1))
 	echo "not ok - proof run"
 fi
-echo "==> [test] results.json against kunit.py parse --json"
-timeout 300 sh "$P/t/kunit-json.sh" >"$log" 2>&1
-rc=$?
-cat "$log"
-add_counts "$log"
-[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+counted "results.json against kunit.py parse --json" 300 sh "$P/t/kunit-json.sh"
 
-echo "==> [test] the boot stage as a LAVA job (lava-run)"
 PMU_OUT=${PMU_OUT:-$TOP/out}
 if [ -s "$PMU_OUT/tip-image" ]; then
-	timeout 900 sh "$P/t/lava-test.sh" "$(cat "$PMU_OUT/tip-image")" \
-		"$PMU_OUT/initramfs.cpio" aia >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	add_counts "$log"
-	[ $rc -eq 0 ] || grep -qE ' [1-9][0-9]* failed' "$log" || failed=$((failed + 1))
+	counted "the boot stage as a LAVA job (lava-run)" 900 sh "$P/t/lava-test.sh" \
+		"$(cat "$PMU_OUT/tip-image")" "$PMU_OUT/initramfs.cpio" aia
 else
 	echo "not ok - lava: no tip Image from the main job"
 	failed=$((failed + 1))

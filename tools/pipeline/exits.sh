@@ -29,6 +29,7 @@
 # forwarded to userspace), hence the minimum of "exits".
 set -eu
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/stprog.sh"
 
 [ $# -eq 5 ] ||
 	die exits "" "usage: exits.sh <base-tree> <tip-tree> <base-Image> <tip-Image> <outdir>"
@@ -38,58 +39,20 @@ base_image=$3
 tip_image=$4
 out=$5
 SRC=$TOOLS/measure/sbi_pmu_exits.c
-STDIR=$tree/tools/testing/selftests/kvm
-DST=$STDIR/riscv/sbi_pmu_exits.c
 PROFILE=${PMU_PROFILE:-aia}
 CALLS=${PMU_EXITS_CALLS:-1000}
 REPS=${PMU_EXITS_REPS:-10}
 
 stage_begin exits
-[ -r "$SRC" ] || die exits "$SRC" "source missing"
-[ -d "$STDIR/riscv" ] || die exits "$STDIR" "not a kernel tree with KVM selftests"
 for i in "$base_image" "$tip_image"; do
 	[ -r "$i" ] || die exits "$i" "no kernel image"
 done
-need riscv64-linux-gnu-gcc make cpio
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out/st" "$out/base" "$out/tip" "$out/hdr" "$out/hdr-build"
 
-if [ -e "$DST" ] && ! cmp -s "$SRC" "$DST"; then
-	die exits "$DST" "exists and differs from $SRC: not overwriting it"
-fi
-if git -C "$tree" ls-files --error-unmatch "$DST" >/dev/null 2>&1; then
-	die exits "$DST" "is tracked in $tree: not overwriting it"
-fi
-
-if [ -z "${PMU_TOOLS_BIN:-}" ] || [ ! -x "$PMU_TOOLS_BIN/guest/init" ]; then
-	PMU_TOOLS_BIN=$PMU_CACHE/tools-build
-	progress "building the project tools"
-	run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
-		>"$out/tools.log" 2>&1 ||
-		die exits "$TOOLS/Makefile" "building the project's tools failed (see $out/tools.log)"
-fi
+stprog_build exits "$SRC" "$tree" "$out"
 export PMU_TOOLS_BIN
-
-progress "headers_install from $tree"
-run_timeout 600 make -s -C "$tree" ARCH=riscv O="$out/hdr-build" \
-	INSTALL_HDR_PATH="$out/hdr" headers_install >"$out/headers.log" 2>&1 ||
-	die exits "$out/headers.log" "headers_install failed in $tree"
-rm -rf "$out/hdr-build"
-
-progress "building sbi_pmu_exits against $tree"
-cp "$SRC" "$DST" || die exits "$DST" "cannot copy the program into the tree"
-trap 'rm -f "$DST"' EXIT INT TERM
-if ! run_timeout 900 make -C "$STDIR" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
-	CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
-	KHDR_INCLUDES="-isystem $out/hdr/include" OUTPUT="$out/st" \
-	TEST_GEN_PROGS_riscv=riscv/sbi_pmu_exits "$out/st/riscv/sbi_pmu_exits" \
-	>"$out/build.log" 2>&1; then
-	tail -20 "$out/build.log" | sed 's/^/    /' >&2
-	die exits "$out/build.log" "sbi_pmu_exits failed to build against $tree"
-fi
-rm -f "$DST"
-trap - EXIT INT TERM
 
 cat >"$out/tests.txt" <<EOF
 # VM exit measurement (tools/pipeline/exits.sh): $CALLS calls, $REPS repetitions.

@@ -34,6 +34,7 @@
 # ("# totals:").
 set -eu
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/stprog.sh"
 
 cmd=${1:-}
 case $cmd in
@@ -58,8 +59,6 @@ tree=$(cd "$2" 2>/dev/null && pwd) || die fuzz "$2" "no such kernel tree"
 image=$3
 out=$4
 SRC=$TOOLS/fuzz/sbi_pmu_fuzz.c
-STDIR=$tree/tools/testing/selftests/kvm
-DST=$STDIR/riscv/sbi_pmu_fuzz.c
 PROFILE=${PMU_PROFILE:-aia}
 CALLS=${PMU_FUZZ_CALLS:-100000}
 BATCH=${PMU_FUZZ_BATCH:-64}
@@ -67,53 +66,13 @@ FTIMEOUT=${PMU_FUZZ_TIMEOUT:-1500}
 SEED=${PMU_FUZZ_SEED:-$(printf '0x%x' "$(($(date +%s) * 2654435761 % 4294967296))")}
 
 stage_begin fuzz
-[ -r "$SRC" ] || die fuzz "$SRC" "fuzzer source missing"
-[ -d "$STDIR/riscv" ] || die fuzz "$STDIR" "not a kernel tree with KVM selftests"
 [ -r "$image" ] || die fuzz "$image" "no kernel image"
-need riscv64-linux-gnu-gcc make cpio
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out/st" "$out/boot" "$out/hdr" "$out/hdr-build"
 
-# The tree must not carry a file of that name already: never overwrite
-# or delete a file that is not ours.
-if [ -e "$DST" ] && ! cmp -s "$SRC" "$DST"; then
-	die fuzz "$DST" "exists and differs from $SRC: not overwriting it"
-fi
-if git -C "$tree" ls-files --error-unmatch "$DST" >/dev/null 2>&1; then
-	die fuzz "$DST" "is tracked in $tree: not overwriting it"
-fi
-
-if [ -z "${PMU_TOOLS_BIN:-}" ]; then
-	PMU_TOOLS_BIN=$PMU_CACHE/tools-build
-	progress "building the project tools"
-	run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
-		>"$out/tools.log" 2>&1 ||
-		die fuzz "$TOOLS/Makefile" "building the project's tools failed (see $out/tools.log)"
-fi
+stprog_build fuzz "$SRC" "$tree" "$out"
 export PMU_TOOLS_BIN
-
-progress "headers_install from $tree"
-run_timeout 600 make -s -C "$tree" ARCH=riscv O="$out/hdr-build" \
-	INSTALL_HDR_PATH="$out/hdr" headers_install >"$out/headers.log" 2>&1 ||
-	die fuzz "$out/headers.log" "headers_install failed in $tree"
-rm -rf "$out/hdr-build"
-
-progress "building sbi_pmu_fuzz against $tree"
-cp "$SRC" "$DST" || die fuzz "$DST" "cannot copy the fuzzer into the tree"
-trap 'rm -f "$DST"' EXIT INT TERM
-# TEST_GEN_PROGS_riscv on the command line: build only the fuzzer, without
-# a change to the tree's Makefile.
-if ! run_timeout 900 make -C "$STDIR" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
-	CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
-	KHDR_INCLUDES="-isystem $out/hdr/include" OUTPUT="$out/st" \
-	TEST_GEN_PROGS_riscv=riscv/sbi_pmu_fuzz "$out/st/riscv/sbi_pmu_fuzz" \
-	>"$out/build.log" 2>&1; then
-	tail -20 "$out/build.log" | sed 's/^/    /' >&2
-	die fuzz "$out/build.log" "sbi_pmu_fuzz failed to build against $tree"
-fi
-rm -f "$DST"
-trap - EXIT INT TERM
 
 # One run line; the guest-side limit must fit in the host watchdog.
 cat >"$out/tests.txt" <<EOF

@@ -72,7 +72,7 @@ done
 cp "$PMU_OUT/initramfs-$PRIMARY.cpio" "$PMU_OUT/initramfs.cpio"
 
 # Cache keys.  A build cell is keyed by the base plus the sha256 of the
-# patch prefix it tested (and the kernel config and the build scripts); a
+# patch prefix it tested (each patch without its "[PATCH n/N]" counter) (and the kernel config and the build scripts); a
 # boot cell additionally by the initramfs (tip tests + guest init), the
 # profile and the report tool.
 base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
@@ -95,8 +95,11 @@ prefix=$base
 parent=-
 while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 	if [ "$pfile" != "-" ]; then
-		prefix=$(printf '%s\n%s\n' "$prefix" \
-			"$(sha256sum "${PMU_PATCHDIR:-$TOP/patches}/$pfile" | cut -d' ' -f1)" | h)
+		# The "[PATCH n/N]" counter is not content: dropping or adding a
+		# patch must not invalidate the cells before it.
+		prefix=$(printf '%s\n%s\n' "$prefix" "$(sed -E \
+			'1,/^$/ s/^Subject: \[PATCH [0-9]+\/[0-9]+\]/Subject: [PATCH]/' \
+			"${PMU_PATCHDIR:-$TOP/patches}/$pfile" | sha256sum | cut -d' ' -f1)" | h)
 	fi
 	bkey=$(printf '%s %s\n' "$prefix" "$src_hash" | h)
 	cb=$PMU_CACHE/cells/build/$bkey
@@ -173,10 +176,18 @@ if [ "${PMU_RELIABILITY:-1}" = 1 ]; then
 	sh "$P/reliability.sh" "$tip" || rel_rc=1
 fi
 
+mes_rc=0
+sh "$P/measure.sh" "$tip" "$(sed -n 's/^build_cell //p' "$PMU_OUT/cells/00/cell.info")/Image" \
+	"$(cat "$PMU_OUT/tip-image")" || mes_rc=1
+
 PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN sh "$P/report.sh" "$PRIMARY" "$revision" && rc=0 || rc=$?
 sh "$P/summary.sh" "$T_START"
 if [ $series_rc -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
+	[ $rc -ne 0 ] || rc=1
+fi
+if [ $mes_rc -ne 0 ]; then
+	echo "ERROR [measure]: see the exits table above" >&2
 	[ $rc -ne 0 ] || rc=1
 fi
 if [ $rel_rc -ne 0 ]; then

@@ -14,20 +14,7 @@ REPO=$PMU_CACHE/linux
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export PMU_OUT=$tmp/out
-pass=0
-fail=0
-check() { # name, then a command whose success means the check holds
-	name=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok - $name"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $name"
-		sed 's/^/#   /' "$tmp/err" 2>/dev/null | tail -5
-	fi
-}
+. "$P/t/lib.sh"
 expect_fail() { # stage-regex message-regex, command...
 	re1=$1
 	re2=$2
@@ -121,5 +108,4 @@ check "missing tool: named with its stage" expect_fail \
 	'^ERROR \[faults\]' "required tool 'no-such-tool-xyz' not found" \
 	sh -c ". '$P/lib.sh'; STAGE=faults; need no-such-tool-xyz"
 
-echo "faults: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+closing faults

@@ -26,28 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 export PMU_OUT=$tmp/out
-pass=0
-fail=0
-check() { # name, then a command whose success means the check holds
-	name=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok - $name"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $name"
-		for f in "$tmp/err" "$tmp/log"; do
-			[ -s "$f" ] && sed 's/^/#   /' "$f" | tail -5
-		done
-	fi
-	: >"$tmp/err"
-	: >"$tmp/log"
-}
-skip() {
-	echo "ok - $1 # SKIP $2"
-	pass=$((pass + 1))
-}
+. "$P/t/lib.sh"
 # case_is DIR CASE STATUS: cases.tsv of DIR has CASE with STATUS.
 case_is() {
 	awk -F '\t' -v c="$2" -v s="$3" '$1 == c && $2 == s { f = 1 } END { exit !f }' \
@@ -189,5 +168,4 @@ else
 	pass=$((pass + 1))
 	echo "ok - no temporary state left"
 fi
-echo "faults: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+closing faults
