@@ -181,7 +181,7 @@ sh "$P/measure.sh" "$tip" "$(sed -n 's/^build_cell //p' "$PMU_OUT/cells/00/cell.
 	"$(cat "$PMU_OUT/tip-image")" || mes_rc=1
 
 PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN sh "$P/report.sh" "$PRIMARY" "$revision" && rc=0 || rc=$?
-sh "$P/summary.sh" "$T_START"
+sh "$P/summary.sh" "$T_START" "$rc"
 if [ $series_rc -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
 	[ $rc -ne 0 ] || rc=1

@@ -2,12 +2,13 @@
 # Stage "summary": stage timings, per-cell timings and the benchmark
 # figures; a reproduce: block for re-running any cell.
 #
-# Usage:   summary.sh <start-epoch>
+# Usage:   summary.sh <start-epoch> [report-exit-status]
 # Inputs:  $PMU_OUT/timings.txt, $PMU_OUT/cells/*/timings
 # Outputs: stdout, $PMU_OUT/report/timings.txt
 set -eu
 . "$(dirname "$0")/lib.sh"
 t_start=$1
+report_rc=${2:-0}
 total=$(($(_now) - t_start))
 mkdir -p "$PMU_OUT/report"
 {
@@ -29,9 +30,11 @@ mkdir -p "$PMU_OUT/report"
 		{ a[NR] = $1; s += $1 }
 		END { if (NR) printf "  per-patch incremental Image build: max %ds, mean %.1fs over %d patches\n", a[NR], s / NR, NR;
 		      else print "  per-patch incremental Image build: no patches" }'
-	cat "$PMU_OUT"/cells/*/timings 2>/dev/null | awk '$1 == "boot" { n++; s += $2; if ($2 > m) m = $2 }
-		END { if (n) printf "  boot + selftests: max %ds, mean %.1fs over %d boots run now\n", m, s / n, n;
-		      else print "  boot + selftests: all boot cells cached" }'
+	# Boot timings are "boot-<profile> <s>" lines in each cell.
+	cat "$PMU_OUT"/cells/*/timings 2>/dev/null | awk '$1 ~ /^boot-/ {
+			p = substr($1, 6); n[p]++; s[p] += $2; if ($2 > m[p]) m[p] = $2 }
+		END { for (p in n) printf "  boot + selftests, profile %s: max %ds, mean %.1fs over %d boots run now\n", p, m[p], s[p] / n[p], n[p];
+		      if (!length(n)) print "  boot + selftests: all boot cells cached" }'
 	# LKP-style: the exact commands to re-run every cell that did not
 	# pass cleanly (and the tip), from a clone of this repository.
 	echo "== reproduce: =="
@@ -40,12 +43,15 @@ mkdir -p "$PMU_OUT/report"
 		[ -f "$c/cell.info" ] || continue
 		bad=$(awk -F'\t' '$2 == "fail" || $2 == "timeout"' "$c/stages.tsv" 2>/dev/null)
 		badc=$(awk -F'\t' '$1 !~ /^#/ && $2 != "pass" && $2 != "skip"' "$c/cases.tsv" 2>/dev/null)
+		# Case failures before a fix are expected: list them only
+		# when the report did not hold.
+		[ "$report_rc" != 0 ] || badc=""
 		[ -n "$bad$badc" ] || [ "$c" = "$last" ] || continue
 		commit=$(sed -n 's/^commit //p' "$c/cell.info")
 		cb=$(sed -n 's/^build_cell //p' "$c/cell.info")
 		prof=$(sed -n 's/^profile //p' "$c/cell.info")
 		echo "  # cell $(basename "$c") ($commit)${bad:+: stage failures}${badc:+: case failures}"
-		echo "  sh tools/pipeline/main.sh $prof    # rebuilds the base, the series and the caches"
+		echo "  sh tools/pipeline/main.sh    # rebuilds the base, the series and the caches"
 		echo "  git -C $PMU_CACHE/linux checkout --detach $commit"
 		echo "  sh tools/pipeline/build.sh $commit - /tmp/cell-$(basename "$c")"
 		echo "  sh tools/pipeline/boot.sh $cb/Image $PMU_OUT/initramfs.cpio $prof /tmp/boot-$(basename "$c")"
