@@ -14,7 +14,7 @@ failed=0
 t0=$(date +%s)
 add_counts() { # file with a closing "N passed, N failed" line
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
-	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	p=$(echo "$line" | sed -E 's/(^|.*[^0-9])([0-9]+) passed.*/\2/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	if [ -z "$line" ]; then
 		echo "ERROR [test] $1: no 'N passed, N failed' line"
