@@ -58,14 +58,13 @@ mv_ver=$(sed -n -e 's/^VERSION = //p' -e 's/^PATCHLEVEL = //p' -e 's/^SUBLEVEL =
 	die base "$tmp/Makefile" "Makefile says $mv_ver, base-commit says $(field upstream-tag)"
 
 progress "importing into git"
+G="git -C $tmp -c core.autocrlf=false -c core.fileMode=true -c core.symlinks=true -c core.safecrlf=false -c core.bigFileThreshold=512m -c gc.auto=0"
 g() {
-	git -C "$tmp" -c core.autocrlf=false -c core.fileMode=true \
-		-c core.symlinks=true -c core.safecrlf=false \
-		-c core.bigFileThreshold=512m -c gc.auto=0 "$@"
+	$G "$@"
 }
 g init -q -b base
-g add -A -f
-tree=$(g write-tree)
+run_timeout 900 $G add -A -f || die base "$tmp" "git add of the extracted tree failed"
+tree=$(run_timeout 300 $G write-tree) || die base "$tmp" "git write-tree failed"
 [ "$tree" = "$want_tree" ] ||
 	die base "$BC" "imported tree is $tree, pinned tree is $want_tree (tarball content or git differ)"
 msg="Import linux-source-6.12 $ver (Linux $(field upstream-tag))

@@ -21,7 +21,7 @@ git -C "$repo" merge-base --is-ancestor "$base" "$branch" ||
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.signature= \
+run_timeout 300 git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.signature= \
 	-c format.coverLetter=false -c format.numbered=auto \
 	format-patch -q --zero-commit --no-signature --no-cover-letter \
 	--base="$base" --abbrev=12 -o "$tmp" "$base..$branch" ||

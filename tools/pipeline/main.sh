@@ -16,15 +16,28 @@ PROFILES=$(echo ${*:-$(sed -e "s/#.*//" "$CI_DIR/profiles/list")})
 PRIMARY=${PROFILES%% *}
 P=$TOOLS/pipeline
 T_START=$(_now)
+# stage SECS SCRIPT ARGS...: every stage runs under an outer time limit (the
+# stages also limit their own long steps); a stage that exceeds it fails
+# the job, naming the stage and its script.
+stage() {
+	_lim=$1
+	_scr=$2
+	shift 2
+	_src=0
+	run_timeout "$_lim" sh "$P/$_scr" "$@" || _src=$?
+	[ $_src -ne 124 ] ||
+		echo "ERROR [${_scr%.sh}] $P/$_scr: stage timed out after ${_lim}s" >&2
+	return $_src
+}
 rm -rf "$PMU_OUT"
 mkdir -p "$PMU_OUT" "$LOG_DIR"
 echo "riscv-kvm-pmu main job: profiles $PROFILES, cache $PMU_CACHE, output $PMU_OUT"
 
-sh "$P/deps.sh"
-sh "$P/base.sh"
-sh "$P/apply.sh"
+stage 3000 deps.sh
+stage 1200 base.sh
+stage 900 apply.sh
 series_rc=0
-sh "$P/series-checks.sh" || series_rc=1
+stage 1200 series-checks.sh || series_rc=1
 
 stage_begin tools
 run_timeout 600 make -s -C "$TOOLS" O="$PMU_TOOLS_BIN" guest-init report \
@@ -50,7 +63,7 @@ tip=$(tail -1 "$COMMITS" | cut -f2)
 # One selftests build serves every profile: all their test lists.
 ALLTESTS=$PMU_OUT/tests-all.txt
 for p in $PROFILES; do cat "$(tests_of "$p")"; done >"$ALLTESTS"
-ST=$(PMU_TESTS=$ALLTESTS sh "$P/selftests.sh" "$tip")
+ST=$(PMU_TESTS=$ALLTESTS stage 1500 selftests.sh "$tip")
 
 # The report sees one list: the primary's cases as they are, the other
 # profiles' cases as "<profile>:<id>"; known failures likewise.
@@ -60,7 +73,7 @@ cp "$(tests_of "$PRIMARY")" "$MERGED"
 awk -v pr="$PRIMARY" '$1 == pr' "$CI_DIR/known-failures.txt" >"$KNOWN"
 h() { sha256sum | cut -c1-32; }
 for p in $PROFILES; do
-	PMU_TESTS=$(tests_of "$p") sh "$P/initramfs.sh" "$ST" "$PMU_OUT/initramfs-$p.cpio" \
+	PMU_TESTS=$(tests_of "$p") stage 300 initramfs.sh "$ST" "$PMU_OUT/initramfs-$p.cpio" \
 		>"$PMU_OUT/initramfs-$p.sha"
 	[ "$p" = "$PRIMARY" ] && continue
 	awk -v p="$p" '$1 == "run" || $1 == "class" { $2 = p ":" $2 } { print }' \
@@ -112,11 +125,11 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 		rm -rf "$cb"
 		mkdir -p "$cb"
 		printf 'apply\tpass\t0\t%s\n' "$commit" >"$cb/stages.tsv"
-		sh "$P/build.sh" "$commit" "$parent" "$cb" </dev/null
+		stage 3000 build.sh "$commit" "$parent" "$cb" </dev/null
 		if [ "$pfile" = "-" ]; then
 			printf 'checkpatch\tskip\t0\tbase\n' >>"$cb/stages.tsv"
 		else
-			sh "$P/checkpatch.sh" "${PMU_PATCHDIR:-$TOP/patches}/$pfile" "$cb" </dev/null
+			stage 600 checkpatch.sh "${PMU_PATCHDIR:-$TOP/patches}/$pfile" "$cb" </dev/null
 		fi
 		touch "$cb/.done"
 	fi
@@ -133,7 +146,7 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 				echo "    cached boot cell $p/$bootkey"
 			else
 				rm -rf "$cbt"
-				PMU_TESTS=$(tests_of "$p") sh "$P/boot.sh" "$cb/Image" \
+				PMU_TESTS=$(tests_of "$p") stage 900 boot.sh "$cb/Image" \
 					"$PMU_OUT/initramfs-$p.cpio" "$p" "$cbt" </dev/null
 				touch "$cbt/.done"
 			fi
@@ -173,15 +186,15 @@ done | sed 's|$|/Image|' >"$PMU_OUT/tip-image"
 
 rel_rc=0
 if [ "${PMU_RELIABILITY:-1}" = 1 ]; then
-	sh "$P/reliability.sh" "$tip" || rel_rc=1
+	stage 4000 reliability.sh "$tip" || rel_rc=1
 fi
 
 mes_rc=0
-sh "$P/measure.sh" "$tip" "$(sed -n 's/^build_cell //p' "$PMU_OUT/cells/00/cell.info")/Image" \
+stage 1200 measure.sh "$tip" "$(sed -n 's/^build_cell //p' "$PMU_OUT/cells/00/cell.info")/Image" \
 	"$(cat "$PMU_OUT/tip-image")" || mes_rc=1
 
-PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN sh "$P/report.sh" "$PRIMARY" "$revision" && rc=0 || rc=$?
-sh "$P/summary.sh" "$T_START" "$rc"
+PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN stage 300 report.sh "$PRIMARY" "$revision" && rc=0 || rc=$?
+stage 120 summary.sh "$T_START" "$rc" || true
 if [ $series_rc -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
 	[ $rc -ne 0 ] || rc=1
