@@ -42,7 +42,7 @@ log=$(mktemp)
 
 echo "==> [test] dependencies and base"
 export PMU_LAVA=1
-if ! sh "$P/deps.sh" || ! sh "$P/base.sh"; then
+if ! PMU_TEST_DEPS=1 sh "$P/deps.sh" || ! sh "$P/base.sh"; then
 	echo "total: 0 passed, 1 failed"
 	exit 1
 fi
@@ -61,6 +61,8 @@ for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C so
 	fi
 done
 
+counted "apt sources: the machine's mirror in either format" 60 sh "$P/t/apt-sources.sh"
+counted "every install step from a fresh Debian 12 root" 2400 sh "$P/t/fresh-root.sh"
 counted "pipeline fault tests" 900 sh "$P/t/faults.sh"
 counted "harness fault tests" 900 sh "$P/t/harness-faults.sh"
 
