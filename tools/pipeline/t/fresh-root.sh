@@ -14,7 +14,11 @@
 #   5. the tools' unit tests.
 # The root is unmounted and removed afterwards, whatever happens.
 #
-# Usage:   sh tools/pipeline/t/fresh-root.sh
+# Usage:   sh tools/pipeline/t/fresh-root.sh [--readme]
+#          --readme: instead of the checks, run the README's two commands
+#          in the root, in a fresh clone, as a new user would (main job,
+#          then test command), and print the wall time of each.  Takes as
+#          long as a cold main job; not part of the test command.
 # Env:     PMU_FRESH_DIR (default /var/tmp): where the root is made.
 #          PMU_FRESH_KEEP_DEBS=0: do not reuse downloaded .debs (by default
 #          the root's apt archive is $PMU_CACHE/fresh-debs, which apt
@@ -110,6 +114,30 @@ ran() {
 	echo "#   see $L/$1"
 	tail -5 "$L/$1" | sed 's/^/#   /'
 }
+
+if [ "${1:-}" = --readme ]; then
+	rm -rf "$root/src"
+	git clone -q "$TOP" "$root/src" || { echo "ERROR [fresh-root] $TOP: clone failed"; exit 2; }
+	rm -rf "$root/src/.git/hooks"
+	step_readme() { # NAME LOG CMD
+		t=$(date +%s)
+		inroot "$2" 5400 "$3"
+		_rc=$?
+		if [ $_rc -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "ok - README in a fresh root: $1: $(($(date +%s) - t))s"
+		else
+			fail=$((fail + 1))
+			echo "not ok - README in a fresh root: $1 (rc $_rc, $(($(date +%s) - t))s)"
+			ran "$2"
+		fi
+	}
+	step_readme "sh tools/pipeline/main.sh" readme-main.log "sh tools/pipeline/main.sh"
+	step_readme "sh tools/test.sh" readme-test.log "sh tools/test.sh"
+	tail -1 "$L/readme-test.log" | sed 's/^/#   test command: /'
+	closing fresh-root-readme
+	exit
+fi
 
 # 1. One line less: the deps stage must fail, naming itself and the list.
 cp -a "$root/src" "$root/src-fault"
