@@ -6,7 +6,8 @@
 # Usage:   report.sh <profile> <revision>
 # Inputs:  $PMU_OUT/index.tsv, ci/tests.txt, ci/known-failures.txt
 # Outputs: $PMU_OUT/report/{summary.txt,matrix.md,junit.xml,results.json}
-#          exit status of pmu-report (0: the report holds)
+#          exit status of pmu-report (0: the report holds, 1: it does
+#          not, 2: ERROR, a result is missing or the input is bad)
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin report
@@ -19,6 +20,6 @@ run_timeout 120 "$PMU_TOOLS_BIN/pmu-report" matrix --index "$PMU_OUT/index.tsv" 
 case $rc in
 0) stage_end report "the report holds" ;;
 1) stage_end report "FAILED: see the errors above" ;;
-*) stage_end report "ERROR: pmu-report exit $rc" ;;
+*) stage_end report "ERROR: pmu-report exit $rc: results missing or bad input (see above)" ;;
 esac
 exit $rc

@@ -11,7 +11,8 @@
  *                   --outdir <dir>
  *
  * Exit status: 0 clean, 1 problems found (matrix; lava: the job did not
- * finish or a run has no result), 2 bad usage or input.
+ * finish or a run has no result), 2 bad usage or input (matrix: also
+ * ERROR, a cell, stage or case without a result).
  */
 #include <errno.h>
 #include <stdio.h>

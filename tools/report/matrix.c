@@ -18,14 +18,20 @@
 
 #define MAX_STAGES	16
 
-enum { SS_NA, SS_PASS, SS_FAIL, SS_SKIP, SS_TIMEOUT, SS_NR };
+/*
+ * SS_NA is a stage with no line in stages.tsv: missing, never a result.
+ * "timeout" and "error" (the stage could not run: a full disk, a tool
+ * that failed) are results of the infrastructure, not of the patch.
+ */
+enum { SS_NA, SS_PASS, SS_FAIL, SS_SKIP, SS_TIMEOUT, SS_ERROR, SS_NR };
 
 static const char * const ss_names[SS_NR] = {
-	[SS_NA] = "n/a",
+	[SS_NA] = "missing",
 	[SS_PASS] = "pass",
 	[SS_FAIL] = "fail",
 	[SS_SKIP] = "skip",
 	[SS_TIMEOUT] = "timeout",
+	[SS_ERROR] = "error",
 };
 
 static const char * const std_stages[] = {
@@ -51,7 +57,8 @@ struct cellinfo {
 	char *dir;
 	char *subject;
 	struct stage st[MAX_STAGES];
-	int booted;
+	int have_stages;	/* stages.tsv was read */
+	int booted;		/* cases.tsv was read */
 	struct cell_result cr;
 };
 
@@ -79,9 +86,14 @@ struct mx {
 	int *keeps;
 	struct sbuf errors;
 	struct sbuf warnings;
+	struct sbuf missing;
 	int nerr;
 	int nwarn;
+	int nmissing;
 };
+
+/* The levels of problem(). */
+enum { P_WARN, P_FAIL, P_ERROR };
 
 static int bad_input(const char *file, int line, const char *why)
 {
@@ -92,7 +104,7 @@ static int bad_input(const char *file, int line, const char *why)
 	return 2;
 }
 
-static void problem(struct mx *m, int error, const char *fmt, ...);
+static void problem(struct mx *m, int level, const char *fmt, ...);
 
 static int str_in(const char *s, const char * const *list, int n)
 {
@@ -160,6 +172,7 @@ static int load_stages(struct mx *m, struct cellinfo *c)
 		free(path);
 		return 0;
 	}
+	c->have_stages = 1;
 	pos = text;
 	while ((line = next_line(&pos))) {
 		lineno++;
@@ -168,9 +181,9 @@ static int load_stages(struct mx *m, struct cellinfo *c)
 		n = split_tabs(line, f, 4);
 		st = n >= 2 ? str_in(f[1], ss_names, SS_NR) : -1;
 		si = n >= 2 ? stage_index(m, f[0]) : -1;
-		if (n < 2 || st < 0 || si < 0 || !*f[0]) {
+		if (n < 2 || st <= SS_NA || si < 0 || !*f[0]) {
 			bad_input(path, lineno,
-				  "expected <stage>\\t<pass|fail|skip|timeout>\\t<seconds>\\t<detail>");
+				  "expected <stage>\\t<pass|fail|skip|timeout|error>\\t<seconds>\\t<detail>");
 			free(text);
 			free(path);
 			return 2;
@@ -433,20 +446,105 @@ static void build_universe(struct mx *m)
 	}
 }
 
-static void problem(struct mx *m, int error, const char *fmt, ...)
+static void problem(struct mx *m, int level, const char *fmt, ...)
 {
-	struct sbuf *sb = error ? &m->errors : &m->warnings;
+	struct sbuf *sb;
 	va_list ap;
-	char buf[1024];
+	char buf[2048];
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	sb_addf(sb, "  - %s\n", buf);
-	if (error)
-		m->nerr++;
-	else
+	switch (level) {
+	case P_WARN:
+		sb = &m->warnings;
 		m->nwarn++;
+		break;
+	case P_FAIL:
+		sb = &m->errors;
+		m->nerr++;
+		break;
+	default:
+		sb = &m->missing;
+		m->nmissing++;
+		break;
+	}
+	sb_addf(sb, "  - %s\n", buf);
+}
+
+/* A boot is expected unless the build did not pass: then no Image. */
+static int boot_expected(struct mx *m, struct cellinfo *ci)
+{
+	int k = str_in("build", m->stages, m->nstages);
+
+	return k < 0 || ci->st[k].status == SS_NA ||
+	       ci->st[k].status == SS_PASS;
+}
+
+/* Is run @id of the test list, or a case of it, reported by cell @ci? */
+static int run_reported(const struct cellinfo *ci, const char *id)
+{
+	size_t n = strlen(id);
+	int k;
+
+	for (k = 0; k < ci->cr.ncases; k++) {
+		const char *c = ci->cr.cases[k].id;
+
+		if (!strncmp(c, id, n) && (c[n] == '\0' || c[n] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every cell must have every stage and, unless its build failed, its
+ * boot with every run of the test list: anything missing, a timeout or
+ * an infrastructure error leaves the run without a result (ERROR).
+ */
+static void check_complete(struct mx *m)
+{
+	int c, k, i;
+
+	for (c = 0; c < m->ncells; c++) {
+		struct cellinfo *ci = &m->cells[c];
+
+		if (access(ci->dir, F_OK)) {
+			problem(m, P_ERROR, "cell %d (%s): cell directory %s missing",
+				c, ci->subject, ci->dir);
+			continue;
+		}
+		if (!ci->have_stages)
+			problem(m, P_ERROR, "cell %d (%s): no stage results: %s/stages.tsv missing",
+				c, ci->subject, ci->dir);
+		for (k = 0; ci->have_stages && k < m->nstages; k++) {
+			int s = ci->st[k].status;
+
+			if (s == SS_NA)
+				problem(m, P_ERROR, "cell %d (%s): stage %s missing from %s/stages.tsv",
+					c, ci->subject, m->stages[k], ci->dir);
+			else if (s == SS_TIMEOUT || s == SS_ERROR)
+				problem(m, P_ERROR, "cell %d (%s): stage %s %s%s%s (%s/stages.tsv)",
+					c, ci->subject, m->stages[k],
+					ss_names[s],
+					*ci->st[k].detail ? ": " : "",
+					ci->st[k].detail, ci->dir);
+		}
+		if (!ci->booted) {
+			if (boot_expected(m, ci))
+				problem(m, P_ERROR, "cell %d (%s): no boot results: %s/cases.tsv missing",
+					c, ci->subject, ci->dir);
+			continue;
+		}
+		for (i = 0; i < m->tl.nruns; i++) {
+			if (!run_reported(ci, m->tl.runs[i].id))
+				problem(m, P_ERROR, "cell %d (%s): case %s missing from %s/cases.tsv",
+					c, ci->subject, m->tl.runs[i].id,
+					ci->dir);
+		}
+		if (!cell_find(&ci->cr, POST_CHECKS_ID))
+			problem(m, P_ERROR, "cell %d (%s): case %s missing from %s/cases.tsv",
+				c, ci->subject, POST_CHECKS_ID, ci->dir);
+	}
 }
 
 static const char *subj(struct mx *m, int c)
@@ -462,8 +560,7 @@ static void check_rules(struct mx *m)
 		struct cellinfo *ci = &m->cells[c];
 
 		for (k = 0; k < m->nstages; k++) {
-			if (ci->st[k].status == SS_FAIL ||
-			    ci->st[k].status == SS_TIMEOUT)
+			if (ci->st[k].status == SS_FAIL)
 				problem(m, 1, "cell %d (%s): stage %s %s%s%s",
 					c, ci->subject, m->stages[k],
 					ss_names[ci->st[k].status],
@@ -651,7 +748,10 @@ static void summary_text(struct mx *m, struct sbuf *sb)
 
 	sb_addf(sb, "\nWarnings: %d\n%s", m->nwarn, sb_str(&m->warnings));
 	sb_addf(sb, "Errors: %d\n%s", m->nerr, sb_str(&m->errors));
-	sb_addf(sb, "\nResult: %s\n", m->nerr ? "FAIL" : "PASS");
+	sb_addf(sb, "Missing results (not run, timed out or no result): %d\n%s",
+		m->nmissing, sb_str(&m->missing));
+	sb_addf(sb, "\nResult: %s\n", m->nmissing ? "ERROR" :
+		m->nerr ? "FAIL" : "PASS");
 }
 
 static void md_cell(struct sbuf *sb, const char *s)
@@ -684,8 +784,8 @@ static void matrix_md(struct mx *m, struct sbuf *sb)
 		for (k = 0; k < m->nstages; k++) {
 			int s = m->cells[c].st[k].status;
 
-			snprintf(buf, sizeof(buf), s == SS_FAIL ||
-				 s == SS_TIMEOUT ? "**%s**" : "%s",
+			snprintf(buf, sizeof(buf), s == SS_PASS ||
+				 s == SS_SKIP ? "%s" : "**%s**",
 				 ss_names[s]);
 			md_cell(sb, buf);
 		}
@@ -739,8 +839,9 @@ static const char *junit_tag(int s)
 static void junit_xml(struct mx *m, struct sbuf *sb)
 {
 	static const char * const stag[SS_NR] = {
-		[SS_NA] = "skipped", [SS_PASS] = NULL, [SS_FAIL] = "failure",
+		[SS_NA] = "error", [SS_PASS] = NULL, [SS_FAIL] = "failure",
 		[SS_SKIP] = "skipped", [SS_TIMEOUT] = "error",
+		[SS_ERROR] = "error",
 	};
 	struct sbuf name = { 0 }, msg = { 0 };
 	int c, k, i;
@@ -855,8 +956,9 @@ static void json_case(struct sbuf *sb, int *first, const char *name,
 static void results_json(struct mx *m, struct sbuf *sb)
 {
 	static const int ss_cs[SS_NR] = {
-		[SS_NA] = CS_NA, [SS_PASS] = CS_PASS, [SS_FAIL] = CS_FAIL,
+		[SS_NA] = CS_TIMEOUT, [SS_PASS] = CS_PASS, [SS_FAIL] = CS_FAIL,
 		[SS_SKIP] = CS_SKIP, [SS_TIMEOUT] = CS_TIMEOUT,
+		[SS_ERROR] = CS_TIMEOUT,
 	};
 	struct sbuf name = { 0 };
 	int c, k, i, first;
@@ -969,6 +1071,7 @@ static void mx_free(struct mx *m)
 	free(m->keeps);
 	sb_free(&m->errors);
 	sb_free(&m->warnings);
+	sb_free(&m->missing);
 	tl_free(&m->tl);
 }
 
@@ -1001,6 +1104,7 @@ int matrix_run(const struct matrix_args *a, FILE *out)
 		}
 	}
 	build_universe(&m);
+	check_complete(&m);
 	check_rules(&m);
 
 	if (mkdir_p(a->outdir)) {
@@ -1021,7 +1125,7 @@ int matrix_run(const struct matrix_args *a, FILE *out)
 	sb.len = 0;
 	results_json(&m, &sb);
 	ret |= write_out(&m, "results.json", &sb);
-	if (ret)
+	if (ret || m.nmissing)
 		ret = 2;
 	else
 		ret = m.nerr ? 1 : 0;

@@ -116,7 +116,11 @@ struct matrix_args {
 	const char *outdir;
 };
 
-/* Returns the exit status: 0 clean, 1 problems found, 2 bad input. */
+/*
+ * Returns the exit status: 0 clean, 1 problems found, 2 bad input or a
+ * result missing (ERROR: a cell, stage or case that did not run, a stage
+ * that timed out or could not run).
+ */
 int matrix_run(const struct matrix_args *args, FILE *out);
 
 /* ---- lava.c ---- */

@@ -770,10 +770,15 @@ static void test_matrix_stage_and_boot_failures(void)
 	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
 	series_cell(&s, "fix", "RISC-V: KVM: Fix", NULL, FIXED_CASES);
 	series_cell(&s, "other", "RISC-V: Broken build",
-		    "apply\tpass\t1\t\nbuild\tfail\t30\tvcpu_pmu.c:12: error\n",
+		    "apply\tpass\t1\t\nbuild\tfail\t30\tvcpu_pmu.c:12: error\n"
+		    "w1\tpass\t3\t\ncheckpatch\tpass\t2\t\n"
+		    "sparse\tpass\t3\t\nselftests-build\tpass\t19\t\n",
 		    NULL);
 	series_cell(&s, "test", "KVM: riscv: selftests: x", NULL,
 		    "sbi_pmu_test.basic\tboot-hang\tnot reached\n"
+		    "sbi_pmu_fw\tboot-hang\tnot reached\n"
+		    "arch_timer\tboot-hang\tnot reached\n"
+		    "pmu-ci.post-checks\tboot-hang\tnot reached\n"
 		    "#boot\tboot-hang\tconsole ended\n");
 	CHECK(series_run(&s, "aia", &sum) == 1);
 	CHECK(strstr(sum, "stage build fail: vcpu_pmu.c:12: error") != NULL);
@@ -781,6 +786,120 @@ static void test_matrix_stage_and_boot_failures(void)
 	CHECK(strstr(sum, "sbi_pmu_fw.fw_read_unconfigured new case absent at the tip") != NULL);
 	CHECK(strstr(sum, "n/a") != NULL);
 	free(sum);
+}
+
+/* Remove a file of cell @idx of @s. */
+static void series_drop(struct series *s, int idx, const char *file)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/cell%d/%s", s->dir, idx, file);
+	unlink(path);
+}
+
+static void test_matrix_incomplete(void)
+{
+	struct series s;
+	char *sum;
+
+	/* An empty tip cell directory: no stage and no case ran. */
+	series_init(&s, "inc-empty");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated", NULL, BASE_CASES);
+	series_drop(&s, 1, "stages.tsv");
+	series_drop(&s, 1, "cases.tsv");
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "Result: ERROR") != NULL);
+	CHECK(strstr(sum, "inc-empty/cell1/stages.tsv") != NULL);
+	CHECK(strstr(sum, "inc-empty/cell1/cases.tsv") != NULL);
+	CHECK(!strstr(sum, "Result: PASS"));
+	free(sum);
+
+	/* Every stage passed, but the boot left no cases.tsv. */
+	series_init(&s, "inc-nocases");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated", NULL, NULL);
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "Result: ERROR") != NULL);
+	CHECK(strstr(sum, "cell 1 (RISC-V: Unrelated): no boot results: ") !=
+	      NULL);
+	CHECK(strstr(sum, "inc-nocases/cell1/cases.tsv missing") != NULL);
+	free(sum);
+
+	/* A missing stages.tsv is not "n/a": it is missing. */
+	series_init(&s, "inc-nostages");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_drop(&s, 0, "stages.tsv");
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "inc-nostages/cell0/stages.tsv missing") != NULL);
+	free(sum);
+
+	/* One stage missing from stages.tsv. */
+	series_init(&s, "inc-stage");
+	series_cell(&s, "base", "Linux",
+		    "apply\tpass\t1\t\nbuild\tpass\t20\t\nw1\tpass\t3\t\n"
+		    "checkpatch\tpass\t2\t\nselftests-build\tpass\t19\t\n",
+		    BASE_CASES);
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "stage sparse missing from ") != NULL);
+	CHECK(strstr(sum, "inc-stage/cell0/stages.tsv") != NULL);
+	free(sum);
+
+	/* A run of the test list that the cell does not report at all. */
+	series_init(&s, "inc-case");
+	series_cell(&s, "base", "Linux", NULL,
+		    "sbi_pmu_test.basic\tpass\t\n"
+		    "sbi_pmu_fw.fw_read_unconfigured\tfail\t\n"
+		    "sbi_pmu_fw.fw_counter_guard\tpass\t\n"
+		    "pmu-ci.post-checks\tpass\t\n#boot\tok\t\n");
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "case arch_timer missing from ") != NULL);
+	CHECK(strstr(sum, "inc-case/cell0/cases.tsv") != NULL);
+	free(sum);
+
+	/* A stage that timed out or could not run has no result. */
+	series_init(&s, "inc-timeout");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated",
+		    "apply\tpass\t1\t\nbuild\ttimeout\t2400\tsee build.log\n"
+		    "w1\tpass\t3\t\ncheckpatch\tpass\t2\t\n"
+		    "sparse\tpass\t3\t\nselftests-build\tpass\t19\t\n",
+		    NULL);
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "Result: ERROR") != NULL);
+	CHECK(strstr(sum, "stage build timeout: see build.log") != NULL);
+	free(sum);
+	series_init(&s, "inc-error");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated",
+		    "apply\tpass\t1\t\nbuild\terror\t9\tNo space left on device\n"
+		    "w1\tpass\t3\t\ncheckpatch\tpass\t2\t\n"
+		    "sparse\tpass\t3\t\nselftests-build\tpass\t19\t\n",
+		    NULL);
+	CHECK(series_run(&s, "aia", &sum) == 2);
+	CHECK(strstr(sum, "stage build error: No space left on device") !=
+	      NULL);
+	free(sum);
+
+	/* A build that failed explains the missing boot: FAIL, not ERROR. */
+	series_init(&s, "inc-buildfail");
+	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
+	series_cell(&s, "other", "RISC-V: Unrelated",
+		    "apply\tpass\t1\t\nbuild\tfail\t9\tsee build.log\n"
+		    "w1\tfail\t3\t\ncheckpatch\tpass\t2\t\n"
+		    "sparse\tfail\t3\t\nselftests-build\tpass\t19\t\n",
+		    NULL);
+	CHECK(series_run(&s, "aia", &sum) == 1);
+	CHECK(strstr(sum, "Result: FAIL") != NULL);
+	free(sum);
+
+	/* "n/a" is not a stage result anyone may write. */
+	series_init(&s, "inc-na");
+	series_cell(&s, "base", "Linux",
+		    "apply\tn/a\t1\t\nbuild\tn/a\t20\t\nw1\tn/a\t3\t\n"
+		    "checkpatch\tn/a\t2\t\nsparse\tn/a\t3\t\n"
+		    "selftests-build\tn/a\t19\t\n", BASE_CASES);
+	CHECK(series_run(&s, "aia", NULL) == 2);
 }
 
 static void test_matrix_bad_input(void)
@@ -1254,6 +1373,7 @@ static const struct unit_test tests[] = {
 	T(test_matrix_old_regression),
 	T(test_matrix_known_failures),
 	T(test_matrix_stage_and_boot_failures),
+	T(test_matrix_incomplete),
 	T(test_matrix_bad_input),
 	T(test_outputs_escaping),
 	T(test_lava_json),
