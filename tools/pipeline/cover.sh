@@ -10,6 +10,7 @@
 #          committed cover letter differs from the generated one)
 set -eu
 . "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC2034 # read by lib.sh (die, need)
 STAGE=cover
 REPO=$PMU_CACHE/linux
 IN=$CI_DIR/cover-letter.in
@@ -20,7 +21,9 @@ git -C "$REPO" rev-parse -q --verify refs/heads/series >/dev/null ||
 n=$(git -C "$REPO" rev-list --count "$base..series")
 w=${#n}
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.short" "$tmp.stat"' EXIT INT TERM
+cleanup() { rm -f "$tmp" "$tmp.short" "$tmp.stat"; }
+trap cleanup EXIT
+trap 'cleanup; exit 2' INT TERM
 i=0
 git -C "$REPO" log --reverse --format='%s' "$base..series" | while IFS= read -r s; do
 	i=$((i + 1))

@@ -20,7 +20,9 @@ git -C "$repo" merge-base --is-ancestor "$base" "$branch" ||
 	die export "$repo" "$branch is not based on $base"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'cleanup; exit 2' INT TERM
 run_timeout 300 git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.signature= \
 	-c format.coverLetter=false -c format.numbered=auto \
 	format-patch -q --zero-commit --no-signature --no-cover-letter \

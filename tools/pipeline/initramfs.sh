@@ -14,10 +14,13 @@ TESTS=${PMU_TESTS:-$CI_DIR/tests.txt}
 need cpio
 [ -x "$PMU_TOOLS_BIN/guest/init" ] || die initramfs "$PMU_TOOLS_BIN/guest/init" "guest init not built"
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT INT TERM
+cleanup() { rm -rf "$root"; }
+trap cleanup EXIT
+trap 'cleanup; exit 2' INT TERM
 mkdir -p "$root/tests" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$PMU_TOOLS_BIN/guest/init" "$root/init"
 cp "$TESTS" "$root/tests.txt"
+# shellcheck disable=SC2013 # test paths are words (ci/tests.txt syntax)
 for t in $(awk '$1 == "run" { print $5 }' "$TESTS" | sed 's|^/tests/||' | sort -u); do
 	[ -x "$st/$t" ] || die initramfs "$st/$t" "test binary missing"
 	mkdir -p "$root/tests/$(dirname "$t")"

@@ -38,7 +38,9 @@ stprog_build() {
 	rm -rf "$_out/hdr-build"
 	progress "building $_name against $_tree"
 	cp "$_src" "$_dst" || die "$_st" "$_dst" "cannot copy $_src into the tree"
-	trap 'rm -f "$_dst"' EXIT INT TERM
+	# A signal must end the stage (status 2), not just remove the copy.
+	trap 'rm -f "$_dst"' EXIT
+	trap 'rm -f "$_dst"; exit 2' INT TERM
 	if ! run_timeout 900 make -C "$_dir" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
 		CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $_out/hdr/include" OUTPUT="$_out/st" \

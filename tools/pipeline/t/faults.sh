@@ -12,8 +12,9 @@ PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
 export PMU_CACHE
 REPO=$PMU_CACHE/linux
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-export PMU_OUT=$tmp/out
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+export PMU_OUT="$tmp/out"
 . "$P/t/lib.sh"
 expect_fail() { # stage-regex message-regex, command...
 	re1=$1
@@ -107,5 +108,11 @@ check "wrong pinned version: refused, naming both versions" expect_fail \
 check "missing tool: named with its stage" expect_fail \
 	'^ERROR \[faults\]' "required tool 'no-such-tool-xyz' not found" \
 	sh -c ". '$P/lib.sh'; STAGE=faults; need no-such-tool-xyz"
+
+# 7. The failure paths that must end a stage non-zero and never be cached
+#    (also runnable alone: sh tools/pipeline/t/fail-closed.sh).
+# shellcheck disable=SC2034 # read by t/fail-closed.sh
+FC_NESTED=1
+. "$P/t/fail-closed.sh"
 
 closing faults
