@@ -24,6 +24,7 @@
 static const char *data_dir;
 static const char *tmp_dir;
 static int cur_failed;
+static char stderr_path[4096];
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -32,6 +33,41 @@ static int cur_failed;
 		cur_failed = 1;						\
 	}								\
 } while (0)
+
+/* What the current test has written on stderr (to free). */
+static char *stderr_text(void)
+{
+	char *text;
+
+	fflush(stderr);
+	text = read_text(stderr_path, NULL);
+	return text ? text : xstrdup("");
+}
+
+/* Show the current test's stderr, as "  # stderr: " lines. */
+static void show_stderr(void)
+{
+	char *text = stderr_text(), *line, *pos = text;
+
+	while (*pos) {
+		line = pos;
+		pos += strcspn(pos, "\n");
+		if (*pos)
+			*pos++ = '\0';
+		printf("  # stderr: %s\n", line);
+	}
+	free(text);
+}
+
+/* Does the current test's stderr hold @s? */
+static int stderr_has(const char *s)
+{
+	char *text = stderr_text();
+	int found = strstr(text, s) != NULL;
+
+	free(text);
+	return found;
+}
 
 static const char *tests_txt =
 	"# comment\n"
@@ -910,14 +946,18 @@ static void test_matrix_bad_input(void)
 	series_cell(&s, "base", "Linux", NULL, BASE_CASES);
 	strcat(s.index, "5\tfix\tcell9\tgap\n");
 	CHECK(series_run(&s, "aia", NULL) == 2);
+	/* Exit status 2 says which input was bad, and where. */
+	CHECK(stderr_has("bad/index.tsv:2: cell index out of sequence"));
 
 	series_init(&s, "bad2");
 	series_cell(&s, "fix", "not a base", NULL, BASE_CASES);
 	CHECK(series_run(&s, "aia", NULL) == 2);
+	CHECK(stderr_has("bad2/index.tsv:1: kind must be base"));
 
 	series_init(&s, "bad3");
 	series_cell(&s, "base", "Linux", "build\tbroken\t1\t\n", NULL);
 	CHECK(series_run(&s, "aia", NULL) == 2);
+	CHECK(stderr_has("bad3/cell0/stages.tsv:1: expected <stage>"));
 }
 
 /* A minimal XML checker: balanced tags, quoted attributes, entities. */
@@ -1393,14 +1433,24 @@ int main(int argc, char **argv)
 	data_dir = argv[1];
 	tmp_dir = argv[2];
 	mkdir(tmp_dir, 0755);
-	/* matrix_run() reports bad input on stderr, as it should. */
-	if (!freopen("/dev/null", "w", stderr))
-		return 2;
+	/*
+	 * matrix_run() reports bad input on stderr, as it should: each
+	 * test's stderr goes to a file of its own, which the test may check
+	 * and which is shown when the test fails.
+	 */
+	snprintf(stderr_path, sizeof(stderr_path), "%s/stderr.log", tmp_dir);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	for (i = 0; i < (int)ARRAY_SIZE(tests); i++) {
+		if (!freopen(stderr_path, "w", stderr)) {
+			printf("cannot write %s: %s\n", stderr_path,
+			       strerror(errno));
+			return 2;
+		}
 		cur_failed = 0;
 		tests[i].fn();
+		if (cur_failed)
+			show_stderr();
 		printf("%s %d %s\n", cur_failed ? "not ok" : "ok", i + 1,
 		       tests[i].name);
 		if (cur_failed)
