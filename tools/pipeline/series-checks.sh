@@ -57,17 +57,25 @@ while IFS= read -r f; do
 	done
 	[ -n "$hit" ] || bad "$snip" "no F: pattern covers $f"
 done <"$out/touched.txt"
-# Recipients per patch, as get_maintainer.pl sees them on the base tree.
+# Recipients per patch, as get_maintainer.pl sees them on the base tree;
+# its messages go to get_maintainer.log, never into the recipients.
 : >"$out/recipients.txt"
+: >"$out/get_maintainer.log"
 while IFS= read -r p; do
 	case "$p" in '' | '#'*) continue ;; esac
 	p=${p%% *}
 	echo "$p:" >>"$out/recipients.txt"
-	(cd "$WT" && run_timeout 120 perl scripts/get_maintainer.pl --nogit \
-		--nogit-fallback --norolestats --nofixes --no-tree "$PATCHDIR/$p") 2>&1 |
-		sed 's/^/    /' >>"$out/recipients.txt" ||
-		bad "$PATCHDIR/$p" "get_maintainer.pl failed"
+	echo "== $p" >>"$out/get_maintainer.log"
+	if (cd "$WT" && run_timeout 120 perl scripts/get_maintainer.pl --nogit \
+		--nogit-fallback --norolestats --nofixes --no-tree "$PATCHDIR/$p") \
+		>"$out/recipients.one" 2>>"$out/get_maintainer.log"; then
+		sed 's/^/    /' "$out/recipients.one" >>"$out/recipients.txt"
+	else
+		sed 's/^/    /' "$out/get_maintainer.log" | tail -5 >&2
+		bad "$out/get_maintainer.log" "get_maintainer.pl failed on $PATCHDIR/$p"
+	fi
 done <"$SERIES"
+rm -f "$out/recipients.one"
 [ "$n" -eq 0 ] || sed 's/^/    /' "$out/recipients.txt"
 
 # Round trip 1: re-export is byte-identical.
@@ -105,8 +113,11 @@ if [ "$n" -gt 0 ]; then
 		run_timeout 300 quilt --quiltrc=- push -a -q) >"$out/quilt.log" 2>&1; then
 		rm -rf "$SC/.pc"
 		t=$(tree_now)
-		[ "$t" = "$want_tree" ] && progress "quilt push -a: same tree" ||
+		if [ "$t" = "$want_tree" ]; then
+			progress "quilt push -a: same tree"
+		else
 			bad "$SERIES" "quilt push -a gives tree $t, git am gives $want_tree"
+		fi
 	else
 		bad "$out/quilt.log" "quilt push -a failed"
 	fi
@@ -152,12 +163,16 @@ if [ "$n" -gt 0 ]; then
 		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=ci@riscv-kvm-pmu.invalid \
 		run_timeout 300 b4 --offline-mode am -n series -o "$out/b4" \
 		-m "$mbox" "pmu-series-0@riscv-kvm-pmu.invalid") >"$out/b4.log" 2>&1 &&
-		am=$(ls "$out"/b4/*.mbx 2>/dev/null | head -1) && [ -n "$am" ]; then
+		am=$(for f in "$out"/b4/*.mbx; do [ -e "$f" ] && echo "$f" && break; done) &&
+		[ -n "$am" ]; then
 		if git -C "$SC" -c user.name=riscv-kvm-pmu -c user.email=ci@riscv-kvm-pmu.invalid \
 			am -q "$am" >"$out/b4-am.log" 2>&1; then
 			t=$(git -C "$SC" rev-parse "HEAD^{tree}")
-			[ "$t" = "$want_tree" ] && progress "b4 am: same tree" ||
+			if [ "$t" = "$want_tree" ]; then
+				progress "b4 am: same tree"
+			else
 				bad "$am" "b4 am gives tree $t, git am gives $want_tree"
+			fi
 		else
 			git -C "$SC" am --abort >/dev/null 2>&1 || true
 			bad "$out/b4-am.log" "git am of b4's mbox failed"

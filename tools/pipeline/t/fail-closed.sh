@@ -142,4 +142,39 @@ check "stprog.sh: TERM ends the stage with status 2 (got $rc)" [ "$rc" = 2 ]
 check "stprog.sh: the program is removed from the kernel tree" \
 	test ! -e "$fc/tree/tools/testing/selftests/kvm/riscv/prog.c"
 
+# ---- Exit statuses a stage must not lose ----
+
+# series-checks.sh: get_maintainer.pl fails (and writes on stderr).
+ft=$fc/top2
+faketop "$ft" series-checks.sh cover.sh export.sh
+C2=$fc/cache2
+gitrepo "$C2/linux"
+printf 'commit: %s\n' "$(git -C "$C2/linux" rev-parse base)" >"$ft/base-commit"
+cp "$fc/top1/ci/cover-letter.in" "$fc/top1/ci/evidence.txt" "$ft/ci/"
+mkdir -p "$C2/apply-wt/scripts" "$fc/p2"
+printf 'KVM\nM:\tSome One <one@example.invalid>\nF:\tfile.c\n' >"$C2/apply-wt/MAINTAINERS"
+cp "$C2/apply-wt/MAINTAINERS" "$ft/MAINTAINERS-snippet"
+cat >"$C2/apply-wt/scripts/get_maintainer.pl" <<'EOF2'
+print STDERR "get_maintainer-stderr-marker\n";
+print "Some One <one\@example.invalid>\n";
+exit($ENV{GM_RC} // 0);
+EOF2
+git -C "$C2/linux" format-patch -q -o "$fc/p2" base..series
+(cd "$fc/p2" && ls) >"$fc/p2.series"
+run2() {
+	env PATH="$fc/stub2:$PATH" PMU_CACHE="$C2" PMU_OUT="$fc/out2" \
+		PMU_PATCHDIR="$fc/p2" PMU_SERIES="$fc/p2.series" "$@" \
+		sh "$ft/tools/pipeline/series-checks.sh" >"$tmp/log" 2>"$tmp/err"
+}
+stub "$fc/stub2" quilt "exit 1"
+stub "$fc/stub2" b4 "exit 1"
+run2 GM_RC=1
+check "series-checks.sh: a get_maintainer.pl failure is an error naming the patch" \
+	grep -q '^ERROR \[series-checks\] .*get_maintainer.pl failed on .*0001-file-a-change.patch' \
+	"$tmp/err"
+run2 GM_RC=0
+check "series-checks.sh: get_maintainer.pl's stderr stays out of recipients.txt" \
+	sh -c "grep -q 'one@example.invalid' '$fc/out2/series-checks/recipients.txt' &&
+		! grep -q 'stderr-marker' '$fc/out2/series-checks/recipients.txt'"
+
 [ -n "${FC_NESTED:-}" ] || closing fail-closed
