@@ -13,6 +13,7 @@ commit=$1
 parent=$2
 cell=$3
 mkdir -p "$cell"
+# shellcheck disable=SC2034 # read by lib.sh (progress, need)
 STAGE=build
 STAGE_T0=$(_now)
 REPO=$PMU_CACHE/linux
@@ -21,8 +22,8 @@ cfgkey=$(sha256sum "$FRAG" | cut -c1-16)
 BUILD=$PMU_CACHE/build/$cfgkey
 mkdir -p "$BUILD"
 need riscv64-linux-gnu-gcc ccache sparse make
-export CCACHE_DIR=$PMU_CACHE/ccache CCACHE_BASEDIR=$PMU_CACHE
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G} KBUILD_BUILD_TIMESTAMP="2025-11-14" \
+export CCACHE_DIR="$PMU_CACHE/ccache" CCACHE_BASEDIR="$PMU_CACHE"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}" KBUILD_BUILD_TIMESTAMP="2025-11-14" \
 	KBUILD_BUILD_USER=pmu KBUILD_BUILD_HOST=ci
 J=${PMU_JOBS:-$(nproc)}
 K="make -s -C $REPO ARCH=riscv O=$BUILD -j$J"
@@ -40,6 +41,7 @@ checkout() {
 checkout "$commit"
 if [ ! -f "$BUILD/.config" ] || [ ! -f "$BUILD/.pmu-config-ok" ]; then
 	progress "configuring (tinyconfig + $(basename "$FRAG"))"
+	# shellcheck disable=SC2015,SC2086 # die if any step fails; $K is words
 	$K "$CC" tinyconfig >"$cell/config.log" 2>&1 &&
 		(cd "$REPO" && scripts/kconfig/merge_config.sh -m -O "$BUILD" \
 			"$BUILD/.config" "$FRAG") >>"$cell/config.log" 2>&1 &&
@@ -50,12 +52,13 @@ if [ ! -f "$BUILD/.config" ] || [ ! -f "$BUILD/.pmu-config-ok" ]; then
 		grep -qx "$l" "$BUILD/.config" || echo "$l"
 	done)
 	[ -z "$missing" ] ||
-		die build "$FRAG" "options not set after olddefconfig: $(echo $missing)"
+		die build "$FRAG" "options not set after olddefconfig: $(printf '%s\n' "$missing" | paste -sd' ')"
 	touch "$BUILD/.pmu-config-ok"
 fi
 
 t0=$(_now)
 progress "Image at $(git -C "$REPO" log -1 --format='%h %s' "$commit")"
+# shellcheck disable=SC2086 # $K is a command line
 if run_timeout "${PMU_BUILD_TIMEOUT:-2400}" $K "$CC" Image >"$cell/build.log" 2>&1; then
 	cp "$BUILD/arch/riscv/boot/Image" "$cell/Image"
 	rec build pass $(($(_now) - t0)) ""
@@ -111,13 +114,16 @@ else
 				rec $kind fail "$dt" "$(wc -l <"$cell/new-$kind.txt") new warnings (new-$kind.txt)"
 				sed "s/^/    new $kind: /" "$cell/new-$kind.txt"
 			else
-				rec $kind pass "$dt" "$(echo $objs)"
+				rec $kind pass "$dt" "$(printf '%s\n' "$objs" | paste -sd' ')"
 			fi
 			dt=0
 		done
-		# Leave the build directory matching the commit again.
+		# Leave the build directory matching the commit again: the next
+		# cell builds on it incrementally.
 		checkout "$commit"
-		$K "$CC" Image >/dev/null 2>&1 || true
+		# shellcheck disable=SC2086 # $K is a command line
+		run_timeout "${PMU_BUILD_TIMEOUT:-2400}" $K "$CC" Image >"$cell/rebuild.log" 2>&1 ||
+			die build "$cell/rebuild.log" "rebuilding the Image at $commit after W=1 and sparse failed"
 	fi
 fi
 echo "build $(($(_now) - STAGE_T0))" >>"$cell/timings"

@@ -177,4 +177,48 @@ check "series-checks.sh: get_maintainer.pl's stderr stays out of recipients.txt"
 	sh -c "grep -q 'one@example.invalid' '$fc/out2/series-checks/recipients.txt' &&
 		! grep -q 'stderr-marker' '$fc/out2/series-checks/recipients.txt'"
 
+# build.sh: the closing rebuild of the Image (after W=1 and sparse) fails.
+ft=$fc/top3
+faketop "$ft" build.sh sparse-riscv.sh
+C3=$fc/cache3
+gitrepo "$C3/linux"
+echo "CONFIG_X=y" >"$fc/kernel.config"
+B3=$C3/build/$(sha256sum "$fc/kernel.config" | cut -c1-16)
+mkdir -p "$B3"
+: >"$B3/.config"
+: >"$B3/.pmu-config-ok"
+stub "$fc/stub3" ccache "exit 0"
+stub "$fc/stub3" sparse "exit 0"
+stub "$fc/stub3" riscv64-linux-gnu-gcc "exit 0"
+# shellcheck disable=SC2016 # expanded by the stub
+stub "$fc/stub3" make '
+for a; do case $a in O=*) o=${a#O=} ;; esac; done
+case "$*" in
+*W=1* | *C=2*) exit 0 ;;
+*Image*)
+	n=$(($(cat "$o/n" 2>/dev/null || echo 0) + 1))
+	echo $n >"$o/n"
+	if [ "$n" -gt 1 ] && [ -n "${FAIL_REBUILD:-}" ]; then
+		echo "make: *** No space left on device" >&2
+		exit 2
+	fi
+	mkdir -p "$o/arch/riscv/boot" && : >"$o/arch/riscv/boot/Image" ;;
+esac'
+run3() {
+	rm -rf "$fc/cell3" "$B3/n"
+	env PATH="$fc/stub3:$PATH" PMU_CACHE="$C3" PMU_OUT="$fc/out3" \
+		PMU_KCONFIG="$fc/kernel.config" "$@" sh "$ft/tools/pipeline/build.sh" \
+		"$(git -C "$C3/linux" rev-parse series)" "$(git -C "$C3/linux" rev-parse base)" \
+		"$fc/cell3" >"$tmp/log" 2>"$tmp/err"
+}
+run3 FAIL_REBUILD=
+check "build.sh: passes with the stub build (setup)" \
+	grep -q '^sparse	pass' "$fc/cell3/stages.tsv"
+rc=0
+run3 FAIL_REBUILD=1 || rc=$?
+cp "$tmp/err" "$fc/err3"
+check "build.sh: a failed closing rebuild fails the stage (got $rc)" [ "$rc" -ne 0 ]
+check "build.sh: ... with an error naming the stage and its log" \
+	grep -qE '^ERROR \[build\] [^:]*cell3/rebuild.log: ' "$fc/err3"
+
 [ -n "${FC_NESTED:-}" ] || closing fail-closed
