@@ -6,7 +6,9 @@
 # Usage:   build.sh <commit> <parent-or-"-"> <cell-dir>
 # Inputs:  $PMU_CACHE/linux, ci/kernel.config (or $PMU_KCONFIG)
 # Outputs: <cell-dir>/Image, <cell-dir>/stages.tsv lines for build, w1,
-#          sparse; logs in <cell-dir>/
+#          sparse; logs in <cell-dir>/.  Exit 0 with the results recorded
+#          (a compile failure is a result); 2 (or die's 1) when there is
+#          no result: a build or checker timeout, a full disk.
 set -eu
 . "$(dirname "$0")/lib.sh"
 commit=$1
@@ -64,15 +66,25 @@ if run_timeout "${PMU_BUILD_TIMEOUT:-2400}" $K "$CC" Image >"$cell/build.log" 2>
 	rec build pass $(($(_now) - t0)) ""
 else
 	rc=$?
+	# A timeout or a full disk is no result of the commit: exit 2, so
+	# that the caller does not keep it; a compile failure is one.
 	st=fail
-	[ $rc -eq 124 ] && st=timeout
-	rec build $st $(($(_now) - t0)) "see build.log"
+	why="see build.log"
+	if [ $rc -eq 124 ]; then
+		st=timeout
+	elif grep -q 'No space left on device' "$cell/build.log"; then
+		st=error
+		why="no space left on device (see build.log)"
+	fi
+	rec build $st $(($(_now) - t0)) "$why"
 	tail -20 "$cell/build.log" | sed 's/^/    /'
 	echo "ERROR [build] $cell/build.log: kernel build $st at $commit" >&2
+	[ $st = fail ] || exit 2
 fi
 
 # W=1 and sparse on the kernel C files the commit touches, compared with
 # the same files at the parent: only warnings the commit adds count.
+infra=0
 if [ "$parent" = "-" ]; then
 	rec w1 skip 0 "base"
 	rec sparse skip 0 "base"
@@ -85,6 +97,13 @@ else
 		rec sparse skip 0 "no kernel C files touched"
 	else
 		t0=$(_now)
+		checker_failed() { # status what commit
+			if [ "$1" -eq 124 ]; then
+				echo "pmu-ci: $2 timed out at $3"
+			else
+				echo "pmu-ci: $2 failed at $3"
+			fi
+		}
 		warn() { # commit outprefix
 			checkout "$1"
 			# Normalise: drop line/column numbers so that moved code
@@ -92,13 +111,13 @@ else
 			norm='s/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/'
 			# shellcheck disable=SC2086
 			run_timeout 900 $K "$CC" W=1 $objs >"$2-w1.raw" 2>&1 ||
-				echo "pmu-ci: W=1 build of $objs failed at $1" >>"$2-w1.raw"
+				checker_failed $? "W=1 build of $objs" "$1" >>"$2-w1.raw"
 			grep -E 'warning:|error:|^pmu-ci:' "$2-w1.raw" | sed -E "$norm" |
 				sort >"$2-w1.txt" || true
 			# shellcheck disable=SC2086
 			run_timeout 900 $K "$CC" C=2 CHECK="$TOOLS/pipeline/sparse-riscv.sh" \
 				$objs >"$2-sparse.raw" 2>&1 ||
-				echo "pmu-ci: sparse run on $objs failed at $1" >>"$2-sparse.raw"
+				checker_failed $? "sparse run on $objs" "$1" >>"$2-sparse.raw"
 			grep -E 'warning:|error:|^pmu-ci:' "$2-sparse.raw" | sed -E "$norm" |
 				sort >"$2-sparse.txt" || true
 		}
@@ -110,7 +129,13 @@ else
 				>"$cell/new-$kind.txt"
 			# A checker that did not run is a failure, never a pass.
 			grep '^pmu-ci:' "$cell/warn-commit-$kind.txt" >>"$cell/new-$kind.txt" || true
-			if [ -s "$cell/new-$kind.txt" ]; then
+			if grep -q '^pmu-ci: .* timed out at' "$cell/warn-parent-$kind.txt" \
+				"$cell/warn-commit-$kind.txt"; then
+				# No result at the parent or the commit: not a fail.
+				rec $kind timeout "$dt" "see warn-*-$kind.raw"
+				echo "ERROR [build] $cell/warn-commit-$kind.raw: $kind timed out at $commit or its parent" >&2
+				infra=1
+			elif [ -s "$cell/new-$kind.txt" ]; then
 				rec $kind fail "$dt" "$(wc -l <"$cell/new-$kind.txt") new warnings (new-$kind.txt)"
 				sed "s/^/    new $kind: /" "$cell/new-$kind.txt"
 			else
@@ -127,3 +152,5 @@ else
 	fi
 fi
 echo "build $(($(_now) - STAGE_T0))" >>"$cell/timings"
+# A checker that timed out: no result, exit 2 (see above).
+[ $infra -eq 0 ] || exit 2

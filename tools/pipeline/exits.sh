@@ -13,10 +13,12 @@
 #   PMU_EXITS_REPS   measured repetitions of each workload (default 10)
 #   PMU_PROFILE      QEMU profile (default aia); PMU_BOOT_TIMEOUT as boot.sh
 #   PMU_TOOLS_BIN    built project tools (default: built here)
-# Outputs: <outdir>/{st/,tests.txt,initramfs.cpio,base/,tip/,table.txt};
-#          the table is also printed.  Exit 0 only if both boots measured
-#          every workload and no workload has more trap-attributed exits
-#          on the tip than on the base kernel.
+# Outputs: <outdir>/{st/,tests.txt,initramfs.cpio,base/,tip/,table.txt,
+#          result}; the table is also printed.  Exit 0 only if both boots
+#          measured every workload and no workload has more
+#          trap-attributed exits on the tip than on the base kernel.
+#          "result" is written last, only by a complete measurement:
+#          "same" (exit 0) or "more" (exit 1, the tip adds exits).
 #
 # "exits" is KVM's "exits" statistic of the vCPU: every exit, so it also
 # counts the host interrupts (timer tick, HZ=250) taken while the guest
@@ -49,7 +51,7 @@ for i in "$base_image" "$tip_image"; do
 done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/st" "$out/base" "$out/tip" "$out/hdr" "$out/hdr-build"
+rm -rf "$out/st" "$out/base" "$out/tip" "$out/hdr" "$out/hdr-build" "$out/result"
 
 stprog_build exits "$SRC" "$tree" "$out"
 export PMU_TOOLS_BIN
@@ -110,7 +112,9 @@ key() {
 } >"$out/table.txt"
 cat "$out/table.txt"
 if [ "$bad" -ne 0 ]; then
+	echo more >"$out/result"
 	stage_end exits "$bad workloads with more exits on the tip"
 	exit 1
 fi
+echo same >"$out/result"
 stage_end exits "no workload with more exits on the tip"

@@ -26,7 +26,10 @@
 #   PMU_PROFILE     QEMU profile (default aia); PMU_BOOT_TIMEOUT as boot.sh
 #   PMU_TOOLS_BIN   built project tools (default: built here)
 # Outputs: <outdir>/{tests.txt,initramfs.cpio,st/,boot/console.log,
-#          boot/cases.tsv,summary.txt}; exit 0 only if every case passed.
+#          boot/cases.tsv,summary.txt,result}; exit 0 only if every case
+#          passed.  "result" is written last, only by a run that has a
+#          result: "clean" (exit 0) or "finding" (exit 1); a run without
+#          it (it died, the boot had no result) must not be kept.
 #
 # Measured (2 cores, QEMU 10.0.2 TCG, profile aia, -m 1G is enough): a cold
 # debug-profile build takes 7.5 to 15 min; boot plus 100000 calls takes
@@ -69,7 +72,7 @@ stage_begin fuzz
 [ -r "$image" ] || die fuzz "$image" "no kernel image"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/st" "$out/boot" "$out/hdr" "$out/hdr-build"
+rm -rf "${out:?}/st" "${out:?}/boot" "$out/hdr" "$out/hdr-build" "$out/result"
 
 stprog_build fuzz "$SRC" "$tree" "$out"
 export PMU_TOOLS_BIN
@@ -79,7 +82,7 @@ cat >"$out/tests.txt" <<EOF
 # SBI PMU fuzzer (tools/pipeline/fuzz.sh): seed $SEED, $CALLS calls.
 run sbi_pmu_fuzz $FTIMEOUT guard /tests/riscv/sbi_pmu_fuzz -s $SEED -n $CALLS -b $BATCH -t $((FTIMEOUT - 30)) ${PMU_FUZZ_ARGS:-}
 EOF
-export PMU_TESTS=$out/tests.txt
+export PMU_TESTS="$out/tests.txt"
 sh "$TOOLS/pipeline/initramfs.sh" "$out/st" "$out/initramfs.cpio" >/dev/null ||
 	die fuzz "$out/initramfs.cpio" "initramfs stage failed"
 : "${PMU_BOOT_TIMEOUT:=$((FTIMEOUT + 300))}"
@@ -103,8 +106,10 @@ sh "$TOOLS/pipeline/boot.sh" "$image" "$out/initramfs.cpio" "$PROFILE" "$out/boo
 sed 's/^/    /' "$out/summary.txt"
 bad=$(grep -v '^#' "$out/boot/cases.tsv" | cut -f2 | grep -cv '^pass$' || true)
 if [ "$bad" -ne 0 ]; then
+	echo finding >"$out/result"
 	stage_end fuzz "$bad cases not passing, seed $SEED"
 	echo "ERROR [fuzz] $out/summary.txt: $bad cases not passing (seed $SEED)" >&2
 	exit 1
 fi
+echo clean >"$out/result"
 stage_end fuzz "all cases pass, seed $SEED"

@@ -9,9 +9,12 @@
 #          the primary profile, whose cases keep their plain ids; cases of
 #          the others are reported as "<profile>:<case>")
 # Outputs: out/ (report/, cells/, logs/, timings.txt); exit 0 only if the
-#          report holds.
+#          report holds, 1 if it does not, 2 if a result is missing (a
+#          stage timed out, died or could not run: never cached, so the
+#          next run tries again).
 set -eu
 . "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC2048,SC2086,SC2116 # the names, one space apart
 PROFILES=$(echo ${*:-$(sed -e "s/#.*//" "$CI_DIR/profiles/list")})
 PRIMARY=${PROFILES%% *}
 P=$TOOLS/pipeline
@@ -92,6 +95,7 @@ base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
 src_hash=$(cat "$P/build.sh" "$P/lib.sh" "$P/sparse-riscv.sh" "$P/checkpatch.sh" \
 	"${PMU_KCONFIG:-$CI_DIR/kernel.config}" | h)
 boot_hash() { # profile
+	# shellcheck disable=SC2046 # the project's file names have no spaces
 	cat "$PMU_OUT/initramfs-$1.sha" "$CI_DIR/profiles/$1.conf" "$(tests_of "$1")" \
 		"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) | h
 }
@@ -99,6 +103,21 @@ revision="$base+$(cut -f3 "$COMMITS" | tail -n +2 | while read -r p; do
 	sha256sum "${PMU_PATCHDIR:-$TOP/patches}/$p" | cut -d' ' -f1
 done | h)"
 echo "revision: $revision" | tee "$PMU_OUT/revision"
+
+# infra_error STAGE FILE MSG: a cell without a result (a stage that timed
+# out, died or could not run, a boot without KTAP): named with its stage
+# and file, never cached (no .done, so the next run tries again), and the
+# job ends with status 2.
+infra=0
+infra_error() {
+	echo "ERROR [$1] $2: $3" >&2
+	infra=$((infra + 1))
+}
+# no_result FILE: the stages of a stages.tsv that timed out or could not
+# run, on one line (empty if none).
+no_result() {
+	awk -F'\t' '$2 == "timeout" || $2 == "error" { print $1 }' "$1" | paste -sd' '
+}
 
 stage_begin cells
 ncell=$(wc -l <"$COMMITS")
@@ -125,13 +144,26 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 		rm -rf "$cb"
 		mkdir -p "$cb"
 		printf 'apply\tpass\t0\t%s\n' "$commit" >"$cb/stages.tsv"
-		stage 3000 build.sh "$commit" "$parent" "$cb" </dev/null
+		b_rc=0
+		stage 3000 build.sh "$commit" "$parent" "$cb" </dev/null || b_rc=$?
+		[ $b_rc -eq 0 ] || [ -n "$(no_result "$cb/stages.tsv")" ] ||
+			printf 'build\terror\t0\tbuild.sh exit %s (see its errors)\n' "$b_rc" >>"$cb/stages.tsv"
+		c_rc=0
 		if [ "$pfile" = "-" ]; then
 			printf 'checkpatch\tskip\t0\tbase\n' >>"$cb/stages.tsv"
 		else
-			stage 600 checkpatch.sh "${PMU_PATCHDIR:-$TOP/patches}/$pfile" "$cb" </dev/null
+			stage 600 checkpatch.sh "${PMU_PATCHDIR:-$TOP/patches}/$pfile" "$cb" </dev/null ||
+				c_rc=$?
 		fi
-		touch "$cb/.done"
+		[ $c_rc -eq 0 ] ||
+			printf 'checkpatch\terror\t0\tcheckpatch.sh exit %s (see its errors)\n' "$c_rc" >>"$cb/stages.tsv"
+		bad=$(no_result "$cb/stages.tsv")
+		if [ -z "$bad" ]; then
+			touch "$cb/.done"
+		else
+			infra_error "${bad%% *}" "$cb/stages.tsv" \
+				"cell $idx: no result from stage(s) $bad (timed out or could not run): not cached, the next run tries again"
+		fi
 	fi
 	cp "$cb"/stages.tsv "$cell/"
 	printf 'selftests-build\tpass\t0\ttip tests, built once\n' >>"$cell/stages.tsv"
@@ -139,6 +171,7 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 	cat "$cb/timings" >>"$cell/timings" 2>/dev/null || true
 	printf 'commit %s\npatch %s\nbuild_cell %s\n' "$commit" "$pfile" "$cb" >"$cell/cell.info"
 	if [ -f "$cb/Image" ]; then
+		boot_err=0
 		for p in $PROFILES; do
 			bootkey=$(printf '%s %s\n' "$bkey" "$(boot_hash "$p")" | h)
 			cbt=$PMU_CACHE/cells/boot/$p/$bootkey
@@ -146,11 +179,25 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 				echo "    cached boot cell $p/$bootkey"
 			else
 				rm -rf "$cbt"
+				t_rc=0
 				PMU_TESTS=$(tests_of "$p") stage 900 boot.sh "$cb/Image" \
-					"$PMU_OUT/initramfs-$p.cpio" "$p" "$cbt" </dev/null
-				touch "$cbt/.done"
+					"$PMU_OUT/initramfs-$p.cpio" "$p" "$cbt" </dev/null || t_rc=$?
+				if [ $t_rc -eq 0 ] && [ -s "$cbt/cases.tsv" ]; then
+					touch "$cbt/.done"
+				else
+					infra_error boot "$cbt" \
+						"cell $idx, profile $p: no boot result (boot.sh exit $t_rc): not cached, the next run tries again"
+				fi
 			fi
 			printf 'boot_cell %s %s\n' "$p" "$cbt" >>"$cell/cell.info"
+			if [ ! -f "$cbt/.done" ]; then
+				# No result: the logs for diagnosis, no cases.tsv.
+				boot_err=1
+				for f in console.log qemu-status qemu.log; do
+					[ ! -f "$cbt/$f" ] || cp "$cbt/$f" "$cell/$p-$f"
+				done
+				continue
+			fi
 			if [ "$p" = "$PRIMARY" ]; then
 				cp "$cbt/console.log" "$cbt/qemu-status" "$cell/"
 				cp "$cbt/cases.tsv" "$cell/cases.tsv"
@@ -164,6 +211,13 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 			fi
 			awk -v p="$p" '{ print $1 "-" p, $2 }' "$cbt/timings" >>"$cell/timings" 2>/dev/null || true
 		done
+		# A boot without a result leaves the cell without cases.tsv: the
+		# report names it (ERROR).
+		if [ $boot_err -ne 0 ]; then
+			rm -f "$cell/cases.tsv" "$cell"/cases-*.tsv
+		fi
+	fi
+	if [ -f "$cell/cases.tsv" ]; then
 		# The primary's "#boot" line stays last.
 		for p in $PROFILES; do
 			[ "$p" = "$PRIMARY" ] || cat "$cell/cases-$p.tsv"
@@ -186,25 +240,49 @@ done | sed 's|$|/Image|' >"$PMU_OUT/tip-image"
 
 rel_rc=0
 if [ "${PMU_RELIABILITY:-1}" = 1 ]; then
-	stage 4000 reliability.sh "$tip" || rel_rc=1
+	stage 4000 reliability.sh "$tip" || rel_rc=$?
 fi
 
 mes_rc=0
 stage 1200 measure.sh "$tip" "$(sed -n 's/^build_cell //p' "$PMU_OUT/cells/00/cell.info")/Image" \
-	"$(cat "$PMU_OUT/tip-image")" || mes_rc=1
+	"$(cat "$PMU_OUT/tip-image")" || mes_rc=$?
 
 PMU_TESTS=$MERGED PMU_KNOWN=$KNOWN stage 300 report.sh "$PRIMARY" "$revision" && rc=0 || rc=$?
+# The job's status: 0 the report holds, 1 it does not (FAIL), 2 some
+# result is missing (ERROR); a report stage that died is an ERROR.
+case $rc in 0 | 1 | 2) ;; *) rc=2 ;; esac
 stage 120 summary.sh "$T_START" "$rc" || true
-if [ $series_rc -ne 0 ]; then
+worse() { # status: the job's status becomes status if that is worse
+	[ "$1" -le "$rc" ] || rc=$1
+}
+if [ "$series_rc" -ne 0 ]; then
 	echo "ERROR [series-checks]: the series artifacts failed their checks (see above)" >&2
-	[ $rc -ne 0 ] || rc=1
+	worse 1
 fi
-if [ $mes_rc -ne 0 ]; then
-	echo "ERROR [measure]: see the exits table above" >&2
-	[ $rc -ne 0 ] || rc=1
-fi
-if [ $rel_rc -ne 0 ]; then
+case $mes_rc in
+0) ;;
+1)
+	echo "ERROR [measure] $PMU_OUT/exits/table.txt: the tip adds VM exits (see the table above)" >&2
+	worse 1
+	;;
+*)
+	echo "ERROR [measure]: no measurement (exit $mes_rc, see above): run the job again" >&2
+	worse 2
+	;;
+esac
+case $rel_rc in
+0) ;;
+1)
 	echo "ERROR [reliability]: the tip is not clean under the debug profile (see above)" >&2
-	[ $rc -ne 0 ] || rc=1
+	worse 1
+	;;
+*)
+	echo "ERROR [reliability]: no result (exit $rel_rc, see above): run the job again" >&2
+	worse 2
+	;;
+esac
+if [ "$infra" -ne 0 ]; then
+	echo "ERROR [cells]: $infra cell stage(s) without a result (see above), none cached: run the job again" >&2
+	worse 2
 fi
-exit $rc
+exit "$rc"

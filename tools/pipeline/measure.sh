@@ -4,7 +4,9 @@
 # Cached by the two Images and the measuring program.
 #
 # Usage:   measure.sh <tip-commit> <base-Image> <tip-Image>
-# Outputs: $PMU_OUT/exits/table.txt; exit 1 if the tip adds exits
+# Outputs: $PMU_OUT/exits/table.txt; exit 1 if the tip adds exits, 2 if
+#          the measurement has no result (exits.sh died): not cached, the
+#          next run measures again
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin measure
@@ -24,6 +26,16 @@ if [ ! -f "$c/.done" ]; then
 	rc=0
 	sh "$P/exits.sh" "$PMU_CACHE/check-wt" "$WT" "$bimg" "$timg" "$c" </dev/null || rc=$?
 	git -C "$WT" checkout -q -f --detach "$base"
+	# A result only if exits.sh got to its end (result: same or more).
+	res=$(cat "$c/result" 2>/dev/null) || res=""
+	case $rc:$res in
+	0:same | 1:more) ;;
+	*)
+		stage_end measure "ERROR: no measurement"
+		echo "ERROR [measure] $c: exits.sh exit $rc, no complete measurement (see above): not cached, the next run measures again" >&2
+		exit 2
+		;;
+	esac
 	echo "$rc" >"$c/rc"
 	touch "$c/.done"
 fi
@@ -32,6 +44,6 @@ cp "$c/table.txt" "$c/rc" "$PMU_OUT/exits/"
 sed 's/^/    /' "$c/table.txt"
 if [ "$(cat "$c/rc")" != 0 ]; then
 	stage_end measure "FAILED"
-	die measure "$PMU_OUT/exits/table.txt" "the tip adds VM exits, or the measurement failed"
+	die measure "$PMU_OUT/exits/table.txt" "the tip adds VM exits"
 fi
 stage_end measure

@@ -9,7 +9,9 @@
 #          tools/fuzz/sbi_pmu_fuzz.c
 # Outputs: $PMU_OUT/reliability/{tip,base-full,base-avoid}/summary.txt,
 #          $PMU_OUT/reliability/summary.txt; exit 1 if the tip is not
-#          clean (any splat, crash or invariant violation).
+#          clean (any splat, crash or invariant violation), 2 if a debug
+#          build or a fuzz run has no result (timed out, died): nothing
+#          of it is cached, the next run tries again.
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin reliability
@@ -29,14 +31,26 @@ h() { sha256sum | cut -c1-32; }
 fuzz_hash=$(cat "$TOOLS/fuzz/sbi_pmu_fuzz.c" "$P/fuzz.sh" "$P/boot.sh" "$CI_DIR/fuzz.conf" \
 	"$CI_DIR/profiles/aia.conf" | h)
 
+# no_result FILE MSG: a debug build or fuzz run without a result: the
+# stage ends with status 2, nothing of it cached.
+no_result() {
+	stage_end reliability "ERROR: no result" >&2
+	echo "ERROR [reliability] $1: $2: not cached, the next run tries again" >&2
+	exit 2
+}
 # build <commit> <cell>: the debug Image at <commit> (incremental).
 build() {
 	if [ ! -f "$2/.done" ]; then
 		rm -rf "$2"
 		mkdir -p "$2"
-		PMU_KCONFIG=$dbgcfg PMU_BUILD_TIMEOUT=2400 sh "$P/build.sh" "$1" - "$2" </dev/null
-		grep -q '^build	pass' "$2/stages.tsv" ||
+		b_rc=0
+		PMU_KCONFIG=$dbgcfg PMU_BUILD_TIMEOUT=2400 sh "$P/build.sh" "$1" - "$2" </dev/null ||
+			b_rc=$?
+		if grep -qs '^build	fail' "$2/stages.tsv"; then
 			die reliability "$2/build.log" "debug kernel build failed at $1"
+		elif [ $b_rc -ne 0 ] || ! grep -qs '^build	pass' "$2/stages.tsv"; then
+			no_result "$2/build.log" "debug kernel build at $1 has no result (build.sh exit $b_rc)"
+		fi
 		touch "$2/.done"
 	fi
 }
@@ -56,6 +70,13 @@ fuzz() {
 		PMU_FUZZ_SEED=$FUZZ_SEED PMU_FUZZ_CALLS=$FUZZ_CALLS PMU_FUZZ_ARGS="${4:-}" \
 			sh "$P/fuzz.sh" run "$WT" "$img" "$c" </dev/null >&2 || rc=$?
 		git -C "$WT" checkout -q -f --detach "$base"
+		# A result only if fuzz.sh got to its end (result: clean or
+		# finding); a run that died is not one.
+		res=$(cat "$c/result" 2>/dev/null) || res=""
+		case $rc:$res in
+		0:clean | 1:finding) ;;
+		*) no_result "$c" "fuzz run $name has no result (fuzz.sh exit $rc${res:+, result $res})" ;;
+		esac
 		echo "$rc" >"$c/rc"
 		touch "$c/.done"
 	fi
