@@ -61,6 +61,22 @@ for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C so
 	fi
 done
 
+echo "==> [test] shellcheck on the project's shell (settings: .shellcheckrc)"
+if command -v shellcheck >/dev/null 2>&1; then
+	for f in $(cd "$TOP" && git ls-files '*.sh' .ci/run | LC_ALL=C sort); do
+		if (cd "$TOP" && shellcheck -x "$f") >"$log" 2>&1; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			echo "not ok - shellcheck $f"
+			sed 's/^/#   /' "$log" | head -20
+		fi
+	done
+else
+	echo "ERROR [test]: shellcheck not found (deps stage with PMU_TEST_DEPS=1)"
+	failed=$((failed + 1))
+fi
+
 counted "apt sources: the machine's mirror in either format" 60 sh "$P/t/apt-sources.sh"
 counted "every install step from a fresh Debian 12 root" 2400 sh "$P/t/fresh-root.sh"
 counted "pipeline fault tests" 900 sh "$P/t/faults.sh"

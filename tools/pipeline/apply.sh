@@ -27,9 +27,10 @@ if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 	run_timeout 600 git -C "$REPO" worktree add -q --detach "$WT" "$base" ||
 		die apply "$WT" "cannot create worktree"
 fi
-GA="git -C $WT -c user.name=riscv-kvm-pmu -c user.email=ci@riscv-kvm-pmu.invalid -c gc.auto=0"
+GITC="-c user.name=riscv-kvm-pmu -c user.email=ci@riscv-kvm-pmu.invalid -c gc.auto=0"
 ga() {
-	$GA "$@"
+	# shellcheck disable=SC2086 # GITC is options without spaces
+	git -C "$WT" $GITC "$@"
 }
 cleanup_wt() {
 	ga am --abort >/dev/null 2>&1 || true
@@ -57,7 +58,8 @@ while IFS= read -r line; do
 		die apply "$f" "patch $idx/$n listed in $SERIES does not exist"
 	}
 	progress "[$idx/$n] $p"
-	if ! run_timeout 300 $GA am -q --committer-date-is-author-date \
+	# shellcheck disable=SC2086 # GITC is options without spaces
+	if ! run_timeout 300 git -C "$WT" $GITC am -q --committer-date-is-author-date \
 		--whitespace=nowarn "$f" >"$LOG_DIR/apply-$idx.log" 2>&1; then
 		cleanup_wt
 		sed 's/^/    /' "$LOG_DIR/apply-$idx.log" >&2
@@ -80,7 +82,7 @@ while IFS= read -r line; do
 		else
 			kind=fix
 		fi ;;
-	"KVM: riscv: selftests: "*) kind=test ;;
+	"KVM: riscv: selftests: "*) kind="test" ;;
 	*) kind=other ;;
 	esac
 	printf '%s\t%s\t%s\t%s\t%s\n' "$idx" "$c" "$p" "$kind" "$subj" >>"$out.tmp"

@@ -16,6 +16,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 p=$1
 cell=$2
+# shellcheck disable=SC2034 # read by lib.sh (progress, need)
 STAGE=checkpatch
 t0=$(_now)
 [ -r "$p" ] || die checkpatch "$p" "patch not found"

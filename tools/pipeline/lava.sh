@@ -27,6 +27,7 @@ image=$1
 initrd=$2
 profile=$3
 out=$4
+# shellcheck disable=SC2034 # read by lib.sh (progress, need)
 STAGE=lava
 STAGE_T0=$(_now)
 conf=$CI_DIR/profiles/$profile.conf

@@ -6,7 +6,9 @@
 #   PMU_OUT    per-run output directory (default: <repo>/out)
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck disable=SC2034 # CI_DIR and TOOLS are for the stages
 CI_DIR=$TOP/ci
+# shellcheck disable=SC2034
 TOOLS=$TOP/tools
 PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
 PMU_OUT=${PMU_OUT:-$TOP/out}

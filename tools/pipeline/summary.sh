@@ -38,10 +38,10 @@ mkdir -p "$PMU_OUT/report"
 	# LKP-style: the exact commands to re-run every cell that did not
 	# pass cleanly (and the tip), from a clone of this repository.
 	echo "== reproduce: =="
-	last=$(ls -d "$PMU_OUT"/cells/* | tail -1)
+	for last in "$PMU_OUT"/cells/*; do :; done
 	for c in "$PMU_OUT"/cells/*; do
 		[ -f "$c/cell.info" ] || continue
-		bad=$(awk -F'\t' '$2 == "fail" || $2 == "timeout"' "$c/stages.tsv" 2>/dev/null)
+		bad=$(awk -F'\t' '$2 == "fail" || $2 == "timeout" || $2 == "error"' "$c/stages.tsv" 2>/dev/null)
 		badc=$(awk -F'\t' '$1 !~ /^#/ && $2 != "pass" && $2 != "skip"' "$c/cases.tsv" 2>/dev/null)
 		# Case failures before a fix are expected: list them only
 		# when the report did not hold.

@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-export PMU_OUT=$tmp/out
+export PMU_OUT="$tmp/out"
 . "$P/t/lib.sh"
 # case_is DIR CASE STATUS: cases.tsv of DIR has CASE with STATUS.
 case_is() {

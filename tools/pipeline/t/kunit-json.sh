@@ -13,7 +13,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0
 fail=0
-last=$(ls -d "$out"/cells/* 2>/dev/null | tail -1)
+last=""
+for c in "$out"/cells/*; do [ -e "$c" ] && last=$c; done
 if [ -z "$last" ] || [ ! -f "$out/report/results.json" ]; then
 	echo "not ok - no main job output in $out"
 	echo "kunit-json: 0 passed, 1 failed"

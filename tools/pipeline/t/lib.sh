@@ -1,4 +1,5 @@
 # Shared by the pipeline's own tests (sourced; needs $tmp set).
+: "${tmp:?t/lib.sh needs tmp set}"
 pass=0
 fail=0
 skipped=0
