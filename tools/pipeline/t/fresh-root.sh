@@ -22,7 +22,8 @@
 # Env:     PMU_FRESH_DIR (default /var/tmp): where the root is made.
 #          PMU_FRESH_KEEP_DEBS=0: do not reuse downloaded .debs (by default
 #          the root's apt archive is $PMU_CACHE/fresh-debs, which apt
-#          checks against the index hashes like any download).
+#          checks against the index hashes like any download; with
+#          --readme the default is 0, a first run downloads everything).
 # Output:  one "ok"/"not ok" line per check, then "N passed, N failed";
 #          every log in $PMU_OUT/fresh-root/.
 # Exit:    0 pass, 1 fail, 2 error (the root could not be made).
@@ -93,7 +94,9 @@ for m in proc sys dev; do
 	dev) mount --bind /dev "$root/dev" ;;
 	esac && mounted="$root/$m $mounted"
 done
-if [ "${PMU_FRESH_KEEP_DEBS:-1}" = 1 ]; then
+keep=${PMU_FRESH_KEEP_DEBS:-1}
+[ "${1:-}" != --readme ] || keep=${PMU_FRESH_KEEP_DEBS:-0}
+if [ "$keep" = 1 ]; then
 	mkdir -p "$PMU_CACHE/fresh-debs/partial"
 	mount --bind "$PMU_CACHE/fresh-debs" "$root/cache/apt/archives" &&
 		mounted="$root/cache/apt/archives $mounted"
@@ -115,25 +118,32 @@ ran() {
 	tail -5 "$L/$1" | sed 's/^/#   /'
 }
 
+# step NAME LOG SECS CMD: one check, run in the root and timed.
+step() { # NAME LOG SECS CMD
+	_n=$1
+	_lg=$2
+	_s=$3
+	shift 3
+	t=$(date +%s)
+	inroot "$_lg" "$_s" "$@"
+	_rc=$?
+	if [ $_rc -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok - fresh root: $_n ($(($(date +%s) - t))s)"
+	else
+		fail=$((fail + 1))
+		echo "not ok - fresh root: $_n (rc $_rc)"
+		ran "$_lg"
+	fi
+}
 if [ "${1:-}" = --readme ]; then
 	rm -rf "$root/src"
 	git clone -q "$TOP" "$root/src" || { echo "ERROR [fresh-root] $TOP: clone failed"; exit 2; }
 	rm -rf "$root/src/.git/hooks"
-	step_readme() { # NAME LOG CMD
-		t=$(date +%s)
-		inroot "$2" 5400 "$3"
-		_rc=$?
-		if [ $_rc -eq 0 ]; then
-			pass=$((pass + 1))
-			echo "ok - README in a fresh root: $1: $(($(date +%s) - t))s"
-		else
-			fail=$((fail + 1))
-			echo "not ok - README in a fresh root: $1 (rc $_rc, $(($(date +%s) - t))s)"
-			ran "$2"
-		fi
-	}
-	step_readme "sh tools/pipeline/main.sh" readme-main.log "sh tools/pipeline/main.sh"
-	step_readme "sh tools/test.sh" readme-test.log "sh tools/test.sh"
+	step "README, first run of sh tools/pipeline/main.sh" readme-main.log 5400 \
+		"sh tools/pipeline/main.sh"
+	step "README, first run of sh tools/test.sh" readme-test.log 5400 \
+		"sh tools/test.sh"
 	tail -1 "$L/readme-test.log" | sed 's/^/#   test command: /'
 	closing fresh-root-readme
 	exit
@@ -155,23 +165,6 @@ else
 fi
 
 # 2..4. The real install steps.
-step() { # NAME LOG SECS CMD
-	_n=$1
-	_lg=$2
-	_s=$3
-	shift 3
-	t=$(date +%s)
-	inroot "$_lg" "$_s" "$@"
-	_rc=$?
-	if [ $_rc -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "ok - fresh root: $_n ($(($(date +%s) - t))s)"
-	else
-		fail=$((fail + 1))
-		echo "not ok - fresh root: $_n (rc $_rc)"
-		ran "$_lg"
-	fi
-}
 step "deps, the main job's packages" deps.log 1500 "sh tools/pipeline/deps.sh"
 step "deps, PMU_LAVA=1" deps-lava.log 1500 "PMU_LAVA=1 sh tools/pipeline/deps.sh"
 for pin in ${FRESH_PINS:-base-commit ci/base-v7.3.4 backport/6.12/base-commit}; do
