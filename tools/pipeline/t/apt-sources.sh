@@ -41,42 +41,42 @@ S
 cat >"$e/sources.list.d/debian.sources" <<'S'
 Types: deb
 # a comment
-URIs: http://security.example/debian-security
+URIs: http://security.example/archive-security
 Suites: bookworm-security
 Components: main
 
 Types: deb-src
-URIs: http://src.example/debian
+URIs: http://src.example/archive
 Suites: bookworm
 Components: main
 
 Types: deb
-URIs: http://disabled.example/debian
+URIs: http://disabled.example/archive
 Suites: bookworm
 Enabled: no
 
 Types: deb
-URIs: http://mirror.example/debian http://second.example/debian
+URIs: http://mirror.example/archive http://second.example/archive
 Suites: bookworm bookworm-updates
 Components: main
 S
-check "deb822: the first enabled deb entry of the release" is http://mirror.example/debian "$e"
+check "deb822: the first enabled deb entry of the release" is http://mirror.example/archive "$e"
 
 e=$(etc oneline)
 cat >"$e/sources.list" <<'S'
-# deb http://commented.example/debian bookworm main
-deb-src http://src.example/debian bookworm main
-deb http://security.example/debian-security bookworm-security main
-deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian bookworm main contrib
+# deb http://commented.example/archive bookworm main
+deb-src http://src.example/archive bookworm main
+deb http://security.example/archive-security bookworm-security main
+deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/archive bookworm main contrib
 S
-check "one-line: options skipped, security and deb-src not taken" is http://mirror.example/debian "$e"
+check "one-line: options skipped, security and deb-src not taken" is http://mirror.example/archive "$e"
 
 e=$(etc listd)
-echo "deb http://parts.example/debian bookworm main" >"$e/sources.list.d/x.list"
-check "one-line in sources.list.d/*.list" is http://parts.example/debian "$e"
+echo "deb http://parts.example/archive bookworm main" >"$e/sources.list.d/x.list"
+check "one-line in sources.list.d/*.list" is http://parts.example/archive "$e"
 
 e=$(etc none)
-echo "deb http://security.example/debian-security bookworm-security main" >"$e/sources.list"
+echo "deb http://security.example/archive-security bookworm-security main" >"$e/sources.list"
 check "no entry of the release: an error" fails "$e"
 check "no sources at all: an error" fails "$tmp/nonexistent"
 
