@@ -51,7 +51,7 @@ counted "unit tests of the tools" 600 make -s -C "$TOP/tools" O="$PMU_CACHE/tool
 
 echo "==> [test] checkpatch.pl --no-tree -f on the project's own C"
 for f in $(find "$TOP/tools" -name '*.[ch]' -not -path '*/build/*' | LC_ALL=C sort); do
-	if perl "$PMU_CACHE/linux/scripts/checkpatch.pl" --no-tree --quiet -f "$f" \
+	if perl "$PMU_LINUX/scripts/checkpatch.pl" --no-tree --quiet -f "$f" \
 		>"$log" 2>&1; then
 		passed=$((passed + 1))
 	else

@@ -52,6 +52,14 @@
 #include "sbi.h"
 #include "ucall_common.h"
 
+/*
+ * The guest trap frame: struct ex_regs up to 6.12, struct pt_regs later
+ * (stprog.sh defines PMU_GUEST_REGS from the tree it builds against).
+ */
+#ifndef PMU_GUEST_REGS
+#define PMU_GUEST_REGS ex_regs
+#endif
+
 #define NR_VCPUS		2
 #define MAX_CTRS		64
 
@@ -284,7 +292,13 @@ static unsigned long csr_read_counter(unsigned long idx)
 	}
 }
 
-static void guest_illegal_handler(struct ex_regs *regs)
+/* One KVM_GET_ONE_REG; vcpu_get_reg()'s signature differs between trees. */
+static void get_reg(struct kvm_vcpu *vcpu, u64 id, unsigned long *val)
+{
+	TEST_ASSERT(!__vcpu_get_reg(vcpu, id, val), "KVM_GET_ONE_REG 0x%llx", (unsigned long long)id);
+}
+
+static void guest_illegal_handler(struct PMU_GUEST_REGS *regs)
 {
 	WRITE_ONCE(csr_trapped[guest_get_vcpuid() % NR_VCPUS], 1);
 	/* csrr is never compressed */
@@ -1067,11 +1081,11 @@ static void setup_vm(struct kvm_vm **vmp, struct kvm_vcpu **vcpus)
 		vcpu_init_vector_tables(vcpus[i]);
 		vcpu_args_set(vcpus[i], 1, i);
 		args = hva + RESET_ARGS_OFFSET + i * sizeof(*args);
-		vcpu_get_reg(vcpus[i], RISCV_GENERAL_CSR_REG(satp), &args->satp);
-		vcpu_get_reg(vcpus[i], RISCV_CORE_REG(regs.sp), &args->sp);
-		vcpu_get_reg(vcpus[i], RISCV_CORE_REG(regs.gp), &args->gp);
+		get_reg(vcpus[i], RISCV_GENERAL_CSR_REG(satp), &args->satp);
+		get_reg(vcpus[i], RISCV_CORE_REG(regs.sp), &args->sp);
+		get_reg(vcpus[i], RISCV_CORE_REG(regs.gp), &args->gp);
 		args->entry = (unsigned long)guest_entry;
-		vcpu_get_reg(vcpus[i], RISCV_GENERAL_CSR_REG(stvec), &args->stvec);
+		get_reg(vcpus[i], RISCV_GENERAL_CSR_REG(stvec), &args->stvec);
 	}
 
 	*vmp = vm;

@@ -4,8 +4,8 @@
 # Committer identity and dates are fixed (committer date = author date), so
 # the commit ids are the same on every machine.
 #
-# Inputs:  series, patches/*.patch, $PMU_CACHE/linux (branch base)
-# Outputs: branch "series" in $PMU_CACHE/linux; $PMU_OUT/commits.tsv with
+# Inputs:  series, patches/*.patch, $PMU_LINUX (branch base)
+# Outputs: branch "series" in $PMU_LINUX; $PMU_OUT/commits.tsv with
 #          <idx> <commit> <patch-file> <kind> <subject> (idx 0 = base)
 # On failure: names the patch, aborts git am, deletes branch "series" and
 # leaves the apply worktree clean at the base.
@@ -13,10 +13,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin apply
 
-REPO=$PMU_CACHE/linux
-WT=$PMU_CACHE/apply-wt
-SERIES=${PMU_SERIES:-$TOP/series}
-PATCHDIR=${PMU_PATCHDIR:-$TOP/patches}
+REPO=$PMU_LINUX
+WT=$APPLY_WT
+SERIES=$PMU_SERIES
+PATCHDIR=$PMU_PATCHDIR
 [ -r "$SERIES" ] || die apply "$SERIES" "missing series file"
 base=$(git -C "$REPO" rev-parse -q --verify refs/heads/base) ||
 	die apply "$REPO" "no base branch (run the base stage)"

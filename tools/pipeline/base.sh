@@ -12,7 +12,7 @@
 #          apt sources, with that suite) and its .deb is checked against
 #          "deb-sha256:"; without one it is the installed package (deps).
 #          PMU_BASE_TARBALL overrides the tarball (tests).
-# Outputs: $PMU_LINUX (default: $PMU_CACHE/linux): a git repository whose
+# Outputs: $PMU_LINUX (default: $PMU_CACHE/linux-<line>): a repository whose
 #          branch "base" is the import commit recorded in the pin file.
 # Exit:    0 done, 1 a pin does not match or an input is missing, 2 error.
 set -eu
@@ -21,7 +21,7 @@ stage_begin base
 
 fetch_only=0
 [ "${1:-}" != --fetch-only ] || fetch_only=1
-BC=${PMU_BASE_COMMIT_FILE:-$TOP/base-commit}
+BC=$PMU_BASE_COMMIT_FILE
 [ -r "$BC" ] || die base "$BC" "missing"
 field() {
 	v=$(sed -n "s/^$1:[[:space:]]*//p" "$BC")
@@ -40,7 +40,7 @@ want_commit=$(field commit)
 suite=$(opt_field suite)
 idate=$(opt_field import-date)
 idate=${idate:-2025-11-14T00:00:00+0000}
-REPO=${PMU_LINUX:-$PMU_CACHE/linux}
+REPO=$PMU_LINUX
 
 if [ "$fetch_only" = 0 ] &&
 	git -C "$REPO" rev-parse -q --verify refs/heads/base >/dev/null 2>&1 &&

@@ -56,7 +56,7 @@ else
 fi
 touch "$out/console.log"
 "$PMU_TOOLS_BIN/pmu-report" cell --console "$out/console.log" \
-	--qemu-status "$out/qemu-status" --tests "${PMU_TESTS:-$CI_DIR/tests.txt}" \
+	--qemu-status "$out/qemu-status" --tests "${PMU_TESTS:-$LINE_CI/tests.txt}" \
 	--out "$out/cases.tsv" >"$out/report-cell.log" 2>&1 ||
 	die boot "$out/console.log" "pmu-report cell failed (see $out/report-cell.log)"
 dt=$(($(_now) - STAGE_T0))

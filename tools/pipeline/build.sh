@@ -4,7 +4,7 @@
 # warnings that the commit adds in the files it touches.
 #
 # Usage:   build.sh <commit> <parent-or-"-"> <cell-dir>
-# Inputs:  $PMU_CACHE/linux, ci/kernel.config (or $PMU_KCONFIG)
+# Inputs:  $PMU_LINUX, ci/kernel.config (or $PMU_KCONFIG)
 # Outputs: <cell-dir>/Image, <cell-dir>/stages.tsv lines for build, w1,
 #          sparse; logs in <cell-dir>/.  Exit 0 with the results recorded
 #          (a compile failure is a result); 2 (or die's 1) when there is
@@ -18,10 +18,10 @@ mkdir -p "$cell"
 # shellcheck disable=SC2034 # read by lib.sh (progress, need)
 STAGE=build
 STAGE_T0=$(_now)
-REPO=$PMU_CACHE/linux
+REPO=$PMU_LINUX
 FRAG=${PMU_KCONFIG:-$CI_DIR/kernel.config}
 cfgkey=$(sha256sum "$FRAG" | cut -c1-16)
-BUILD=$PMU_CACHE/build/$cfgkey
+BUILD=$PMU_CACHE/build/$PMU_LINE-$cfgkey
 mkdir -p "$BUILD"
 need riscv64-linux-gnu-gcc ccache sparse make
 export CCACHE_DIR="$PMU_CACHE/ccache" CCACHE_BASEDIR="$PMU_CACHE"

@@ -2,7 +2,7 @@
 # Stage "checkpatch": scripts/checkpatch.pl --strict on one patch file.
 #
 # Usage:   checkpatch.sh <patch-file> <cell-dir>
-# Inputs:  $PMU_CACHE/apply-wt (checkpatch.pl of the base tree)
+# Inputs:  $APPLY_WT (checkpatch.pl of the base tree)
 # Outputs: <cell-dir>/checkpatch.log, a stages.tsv line
 #
 # Two message types are ignored, each because another check does its job:
@@ -20,7 +20,7 @@ cell=$2
 STAGE=checkpatch
 t0=$(_now)
 [ -r "$p" ] || die checkpatch "$p" "patch not found"
-WT=$PMU_CACHE/apply-wt
+WT=$APPLY_WT
 rc=0
 (cd "$WT" && run_timeout 300 perl scripts/checkpatch.pl --strict --no-color \
 	--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES --summary-file "$p") >"$cell/checkpatch.log" 2>&1 || rc=$?

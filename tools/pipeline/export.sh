@@ -13,7 +13,7 @@ stage_begin export
 
 repo=${1:?usage: export.sh <kernel-repo> [branch]}
 branch=${2:-HEAD}
-base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
+base=$(sed -n 's/^commit:[[:space:]]*//p' "$PMU_BASE_COMMIT_FILE")
 git -C "$repo" cat-file -e "$base^{commit}" 2>/dev/null ||
 	die export "$repo" "base commit $base is not in this repository"
 git -C "$repo" merge-base --is-ancestor "$base" "$branch" ||

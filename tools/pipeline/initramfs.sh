@@ -10,7 +10,7 @@ set -eu
 stage_begin initramfs >&2
 st=$1
 out=$2
-TESTS=${PMU_TESTS:-$CI_DIR/tests.txt}
+TESTS=${PMU_TESTS:-$LINE_CI/tests.txt}
 need cpio
 [ -x "$PMU_TOOLS_BIN/guest/init" ] || die initramfs "$PMU_TOOLS_BIN/guest/init" "guest init not built"
 root=$(mktemp -d)

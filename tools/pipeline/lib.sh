@@ -17,6 +17,38 @@ LOG_DIR=$PMU_OUT/logs
 mkdir -p "$PMU_CACHE" "$LOG_DIR"
 export PMU_CACHE PMU_OUT PMU_TOOLS_BIN
 
+# The kernel line (PMU_LINE): "7.3", the series at the top level (patches/,
+# series, base-commit, cover-letter.txt, MAINTAINERS-snippet; test lists and
+# cover prose in ci/), or "6.12", its backport in backport/6.12/ (test lists
+# and cover prose in ci/6.12/).  Each line has its own base repository
+# (PMU_LINUX, branches "base" and "series") and worktrees.  PMU_SERIES,
+# PMU_PATCHDIR and PMU_BASE_COMMIT_FILE override one file or directory.
+PMU_LINE=${PMU_LINE:-7.3}
+case $PMU_LINE in
+7.3)
+	LINE_DIR=$TOP
+	LINE_CI=$CI_DIR
+	;;
+6.12)
+	LINE_DIR=$TOP/backport/6.12
+	LINE_CI=$CI_DIR/6.12
+	;;
+*)
+	echo "ERROR [lib] PMU_LINE: unknown kernel line '$PMU_LINE' (7.3 or 6.12)" >&2
+	exit 2
+	;;
+esac
+export PMU_LINE
+# shellcheck disable=SC2034 # for the stages
+{
+	PMU_LINUX=${PMU_LINUX:-$PMU_CACHE/linux-$PMU_LINE}
+	APPLY_WT=$PMU_LINUX.apply-wt
+	CHECK_WT=$PMU_LINUX.check-wt
+	PMU_SERIES=${PMU_SERIES:-$LINE_DIR/series}
+	PMU_PATCHDIR=${PMU_PATCHDIR:-$LINE_DIR/patches}
+	PMU_BASE_COMMIT_FILE=${PMU_BASE_COMMIT_FILE:-$LINE_DIR/base-commit}
+}
+
 _now() { date +%s; }
 
 # stage_begin NAME: announce a stage and start its clock.
@@ -49,16 +81,78 @@ die() {
 }
 
 # run_timeout SECS CMD...: run CMD with a hard limit; 124 on timeout.
+# GNU timeout puts CMD in a process group of its own and, at the limit,
+# kills that whole group (make's compilers, QEMU).  A limit further out
+# cannot reach into such a group, so within a job (PMU_PGRPS set, see
+# job_groups) every group is recorded, and a job that is stopped kills
+# them all.  CMD runs in the background and is waited for, so that a
+# signal to this shell runs its trap at once; its stdin is /dev/null.
 run_timeout() {
 	_t=$1
 	shift
-	timeout --kill-after=10 "$_t" "$@"
-	_rc=$?
+	timeout --kill-after=10 "$_t" "$@" &
+	_p=$!
+	[ -z "${PMU_PGRPS:-}" ] || echo "$_p" >>"$PMU_PGRPS"
+	_rc=0
+	wait "$_p" || _rc=$?
 	if [ $_rc -eq 124 ] || [ $_rc -eq 137 ]; then
 		echo "TIMEOUT [${STAGE:-?}]: '$*' exceeded ${_t}s" >&2
 		return 124
 	fi
 	return $_rc
+}
+
+# job_groups: make this shell the owner of a job's process groups.  Every
+# run_timeout below it, in any stage, records its group in PMU_PGRPS; on
+# INT or TERM (an outer limit, a user's ^C) the trap kills every recorded
+# group, then the job exits 2.  Nested calls keep the outermost owner.
+job_groups() {
+	[ -z "${PMU_PGRPS:-}" ] || return 0
+	PMU_PGRPS=${TMPDIR:-/tmp}/pmu-pgrps.$$
+	: >"$PMU_PGRPS"
+	export PMU_PGRPS
+	trap 'kill_groups; exit 2' INT TERM
+	trap 'rm -f "$PMU_PGRPS"' EXIT
+}
+
+# kill_groups: TERM, then KILL, every process group the job started.
+kill_groups() {
+	trap - INT TERM
+	[ -f "${PMU_PGRPS:-}" ] || return 0
+	for _sig in TERM KILL; do
+		while read -r _g; do
+			kill "-$_sig" "-$_g" 2>/dev/null || true
+		done <"$PMU_PGRPS"
+		[ "$_sig" = KILL ] || sleep 2
+	done
+	echo "ERROR [${STAGE:-job}]: stopped by a signal: every process group of the job was killed" >&2
+}
+
+# tool_versions [boot]: one line per tool whose version can change a
+# result: the cross compiler, binutils, sparse and the host compiler for a
+# build; with "boot", QEMU (both profiles' binaries) and OpenSBI as well.
+# Part of the cache keys, and printed in the summary.
+tool_versions() {
+	for _c in riscv64-linux-gnu-gcc riscv64-linux-gnu-ld sparse gcc; do
+		printf '%s: %s\n' "$_c" "$("$_c" --version 2>/dev/null | head -1)"
+	done
+	[ "${1:-}" = boot ] || return 0
+	for _q in qemu-system-riscv64 "$PMU_CACHE/qemu72/usr/bin/qemu-system-riscv64"; do
+		printf '%s: %s\n' "${_q##*/}" "$("$_q" --version 2>/dev/null | head -1)"
+	done
+	printf 'opensbi: %s\n' "$(dpkg-query -W -f '${Version}' opensbi 2>/dev/null)"
+}
+
+# cache_lock: hold $PMU_CACHE/.lock until the job exits, so that two jobs
+# never share one cache (its git worktrees, build directories and cells);
+# a second job stops at once with an error (exit 2) naming the lock.
+cache_lock() {
+	need flock
+	exec 9>"$PMU_CACHE/.lock"
+	flock -n 9 || {
+		echo "ERROR [${STAGE:-main}] $PMU_CACHE/.lock: another job holds this cache; wait for it or set PMU_CACHE" >&2
+		exit 2
+	}
 }
 
 # need CMD...: fail clearly when a tool is missing.

@@ -32,9 +32,11 @@ stage() {
 		echo "ERROR [${_scr%.sh}] $P/$_scr: stage timed out after ${_lim}s" >&2
 	return $_src
 }
+cache_lock
 rm -rf "$PMU_OUT"
 mkdir -p "$PMU_OUT" "$LOG_DIR"
-echo "riscv-kvm-pmu main job: profiles $PROFILES, cache $PMU_CACHE, output $PMU_OUT"
+job_groups
+echo "riscv-kvm-pmu main job: line $PMU_LINE, profiles $PROFILES, cache $PMU_CACHE, output $PMU_OUT"
 
 stage 3000 deps.sh
 stage 1200 base.sh
@@ -54,7 +56,7 @@ stage_end tools
 # to ci/ (default tests.txt).
 tests_of() {
 	t=$(sed -n 's/^PROFILE_TESTS=//p' "$CI_DIR/profiles/$1.conf")
-	echo "$CI_DIR/${t:-tests.txt}"
+	echo "$LINE_CI/${t:-tests.txt}"
 }
 for p in $PROFILES; do
 	[ -r "$CI_DIR/profiles/$p.conf" ] ||
@@ -73,7 +75,7 @@ ST=$(PMU_TESTS=$ALLTESTS stage 1500 selftests.sh "$tip")
 MERGED=$PMU_OUT/tests-merged.txt
 KNOWN=$PMU_OUT/known-merged.txt
 cp "$(tests_of "$PRIMARY")" "$MERGED"
-awk -v pr="$PRIMARY" '$1 == pr' "$CI_DIR/known-failures.txt" >"$KNOWN"
+awk -v pr="$PRIMARY" '$1 == pr' "$LINE_CI/known-failures.txt" >"$KNOWN"
 h() { sha256sum | cut -c1-32; }
 for p in $PROFILES; do
 	PMU_TESTS=$(tests_of "$p") stage 300 initramfs.sh "$ST" "$PMU_OUT/initramfs-$p.cpio" \
@@ -83,7 +85,7 @@ for p in $PROFILES; do
 		"$(tests_of "$p")" >>"$MERGED"
 	printf 'run %s:boot 1 old /none\n' "$p" >>"$MERGED"
 	awk -v p="$p" -v pr="$PRIMARY" '$1 == p { $1 = pr; $2 = p ":" $2; print }' \
-		"$CI_DIR/known-failures.txt" >>"$KNOWN"
+		"$LINE_CI/known-failures.txt" >>"$KNOWN"
 done
 cp "$PMU_OUT/initramfs-$PRIMARY.cpio" "$PMU_OUT/initramfs.cpio"
 
@@ -91,16 +93,20 @@ cp "$PMU_OUT/initramfs-$PRIMARY.cpio" "$PMU_OUT/initramfs.cpio"
 # patch prefix it tested (each patch without its "[PATCH n/N]" counter) (and the kernel config and the build scripts); a
 # boot cell additionally by the initramfs (tip tests + guest init), the
 # profile and the report tool.
-base=$(sed -n 's/^commit:[[:space:]]*//p' "$TOP/base-commit")
-src_hash=$(cat "$P/build.sh" "$P/lib.sh" "$P/sparse-riscv.sh" "$P/checkpatch.sh" \
-	"${PMU_KCONFIG:-$CI_DIR/kernel.config}" | h)
+base=$(sed -n 's/^commit:[[:space:]]*//p' "$PMU_BASE_COMMIT_FILE")
+# The tools' versions are part of both keys: a new compiler, sparse or QEMU
+# invalidates the cells it could change.
+tool_versions boot >"$PMU_OUT/versions.txt"
+src_hash=$( (cat "$P/build.sh" "$P/lib.sh" "$P/sparse-riscv.sh" "$P/checkpatch.sh" \
+	"${PMU_KCONFIG:-$CI_DIR/kernel.config}" && tool_versions) | h)
 boot_hash() { # profile
 	# shellcheck disable=SC2046 # the project's file names have no spaces
 	cat "$PMU_OUT/initramfs-$1.sha" "$CI_DIR/profiles/$1.conf" "$(tests_of "$1")" \
-		"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) | h
+		"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) \
+		"$PMU_OUT/versions.txt" | h
 }
 revision="$base+$(cut -f3 "$COMMITS" | tail -n +2 | while read -r p; do
-	sha256sum "${PMU_PATCHDIR:-$TOP/patches}/$p" | cut -d' ' -f1
+	sha256sum "$PMU_PATCHDIR/$p" | cut -d' ' -f1
 done | h)"
 echo "revision: $revision" | tee "$PMU_OUT/revision"
 
@@ -131,7 +137,7 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 		# patch must not invalidate the cells before it.
 		prefix=$(printf '%s\n%s\n' "$prefix" "$(sed -E \
 			'1,/^$/ s/^Subject: \[PATCH [0-9]+\/[0-9]+\]/Subject: [PATCH]/' \
-			"${PMU_PATCHDIR:-$TOP/patches}/$pfile" | sha256sum | cut -d' ' -f1)" | h)
+			"$PMU_PATCHDIR/$pfile" | sha256sum | cut -d' ' -f1)" | h)
 	fi
 	bkey=$(printf '%s %s\n' "$prefix" "$src_hash" | h)
 	cb=$PMU_CACHE/cells/build/$bkey
@@ -152,7 +158,7 @@ while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
 		if [ "$pfile" = "-" ]; then
 			printf 'checkpatch\tskip\t0\tbase\n' >>"$cb/stages.tsv"
 		else
-			stage 600 checkpatch.sh "${PMU_PATCHDIR:-$TOP/patches}/$pfile" "$cb" </dev/null ||
+			stage 600 checkpatch.sh "$PMU_PATCHDIR/$pfile" "$cb" </dev/null ||
 				c_rc=$?
 		fi
 		[ $c_rc -eq 0 ] ||

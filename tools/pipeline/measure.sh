@@ -14,17 +14,17 @@ tip=$1
 bimg=$2
 timg=$3
 P=$TOOLS/pipeline
-WT=$PMU_CACHE/apply-wt
+WT=$APPLY_WT
 h() { sha256sum | cut -c1-32; }
 key=$(cat "$bimg" "$timg" "$TOOLS/measure/sbi_pmu_exits.c" "$P/exits.sh" \
 	"$CI_DIR/profiles/aia.conf" | h)
 c=$PMU_CACHE/exits/$key
 if [ ! -f "$c/.done" ]; then
 	rm -rf "$c"
-	base=$(git -C "$PMU_CACHE/linux" rev-parse base)
+	base=$(git -C "$PMU_LINUX" rev-parse base)
 	git -C "$WT" -c advice.detachedHead=false checkout -q -f --detach "$tip"
 	rc=0
-	sh "$P/exits.sh" "$PMU_CACHE/check-wt" "$WT" "$bimg" "$timg" "$c" </dev/null || rc=$?
+	sh "$P/exits.sh" "$CHECK_WT" "$WT" "$bimg" "$timg" "$c" </dev/null || rc=$?
 	git -C "$WT" checkout -q -f --detach "$base"
 	# A result only if exits.sh got to its end (result: same or more).
 	res=$(cat "$c/result" 2>/dev/null) || res=""

@@ -17,8 +17,8 @@ set -eu
 stage_begin reliability
 tip=$1
 P=$TOOLS/pipeline
-REPO=$PMU_CACHE/linux
-WT=$PMU_CACHE/apply-wt
+REPO=$PMU_LINUX
+WT=$APPLY_WT
 out=$PMU_OUT/reliability
 rm -rf "$out"
 mkdir -p "$out"

@@ -15,7 +15,7 @@ profile=$1
 revision=$2
 rc=0
 run_timeout 120 "$PMU_TOOLS_BIN/pmu-report" matrix --index "$PMU_OUT/index.tsv" \
-	--tests "${PMU_TESTS:-$CI_DIR/tests.txt}" --known "${PMU_KNOWN:-$CI_DIR/known-failures.txt}" \
+	--tests "${PMU_TESTS:-$LINE_CI/tests.txt}" --known "${PMU_KNOWN:-$LINE_CI/known-failures.txt}" \
 	--profile "$profile" --revision "$revision" --outdir "$PMU_OUT/report" || rc=$?
 case $rc in
 0) stage_end report "the report holds" ;;

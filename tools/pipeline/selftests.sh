@@ -3,15 +3,15 @@
 # statically, against the tip's UAPI headers.  Cached by the tip tree id.
 #
 # Usage:   selftests.sh <tip-commit>
-# Inputs:  $PMU_CACHE/linux (+ apply worktree), ci/tests.txt
+# Inputs:  $PMU_LINUX (+ apply worktree), ci/tests.txt
 # Outputs: prints the directory holding the binaries (riscv/..., ...)
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin selftests >&2
 tip=$1
-REPO=$PMU_CACHE/linux
-WT=$PMU_CACHE/apply-wt
-TESTS=${PMU_TESTS:-$CI_DIR/tests.txt}
+REPO=$PMU_LINUX
+WT=$APPLY_WT
+TESTS=${PMU_TESTS:-$LINE_CI/tests.txt}
 tree=$(git -C "$REPO" rev-parse "$tip^{tree}")
 key=$(printf '%s\n' "$tree" | cat - "$TESTS" | sha256sum | cut -c1-16)
 ST=$PMU_CACHE/selftests/$key

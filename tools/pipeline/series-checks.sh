@@ -14,10 +14,10 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin series-checks
-REPO=$PMU_CACHE/linux
-WT=$PMU_CACHE/apply-wt
-PATCHDIR=${PMU_PATCHDIR:-$TOP/patches}
-SERIES=${PMU_SERIES:-$TOP/series}
+REPO=$PMU_LINUX
+WT=$APPLY_WT
+PATCHDIR=$PMU_PATCHDIR
+SERIES=$PMU_SERIES
 out=$PMU_OUT/series-checks
 rm -rf "$out"
 mkdir -p "$out"
@@ -34,7 +34,7 @@ n=$(git -C "$REPO" rev-list --count "base..series")
 sh "$TOOLS/pipeline/cover.sh" --check || failures=$((failures + 1))
 
 # MAINTAINERS-snippet: every entry verbatim in the base MAINTAINERS.
-snip=$TOP/MAINTAINERS-snippet
+snip=$LINE_DIR/MAINTAINERS-snippet
 awk '/^#/ { next } { print }' "$snip" | awk -v RS= '{ print > ("'"$out"'/entry." NR) }'
 for e in "$out"/entry.*; do
 	[ -s "$e" ] || continue
@@ -90,7 +90,7 @@ else
 fi
 
 # A scratch worktree at the base for quilt and b4.
-SC=$PMU_CACHE/check-wt
+SC=$CHECK_WT
 scratch_reset() {
 	git -C "$SC" checkout -q -f --detach "$base" && git -C "$SC" clean -q -fdx
 }
@@ -133,8 +133,8 @@ if [ "$n" -gt 0 ]; then
 		echo "From riscv-kvm-pmu Mon Sep 17 00:00:00 2001"
 		echo "Message-Id: <pmu-series-0@riscv-kvm-pmu.invalid>"
 		echo "Date: Sat, 21 Nov 2026 00:00:00 +0000"
-		sed '/^$/q' "$TOP/cover-letter.txt"
-		sed '1,/^$/d' "$TOP/cover-letter.txt"
+		sed '/^$/q' "$LINE_DIR/cover-letter.txt"
+		sed '1,/^$/d' "$LINE_DIR/cover-letter.txt"
 		echo
 		i=0
 		while IFS= read -r p; do

@@ -41,8 +41,12 @@ stprog_build() {
 	# A signal must end the stage (status 2), not just remove the copy.
 	trap 'rm -f "$_dst"' EXIT
 	trap 'rm -f "$_dst"; exit 2' INT TERM
+	# The guest trap frame was renamed from struct ex_regs to pt_regs.
+	_regs=ex_regs
+	! grep -q '^struct pt_regs {' "$_dir/include/riscv/processor.h" || _regs=pt_regs
 	if ! run_timeout 900 make -C "$_dir" -j"${PMU_JOBS:-$(nproc)}" ARCH=riscv \
 		CROSS_COMPILE=riscv64-linux-gnu- USERLDFLAGS=-static \
+		EXTRA_CFLAGS="-DPMU_GUEST_REGS=$_regs" \
 		KHDR_INCLUDES="-isystem $_out/hdr/include" OUTPUT="$_out/st" \
 		TEST_GEN_PROGS_riscv="riscv/$_name" "$_out/st/riscv/$_name" \
 		>"$_out/build.log" 2>&1; then

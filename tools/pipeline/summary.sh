@@ -22,6 +22,8 @@ mkdir -p "$PMU_OUT/report"
 		img=$(awk -F'\t' '$1 == "build" { print $3 }' "$c/stages.tsv" 2>/dev/null)
 		printf ' (Image %ss)\n' "${img:-?}"
 	done
+	echo "== tool versions (part of the cache keys) =="
+	sed 's/^/  /' "$PMU_OUT/versions.txt" 2>/dev/null || echo "  (not recorded)"
 	echo "== benchmark =="
 	echo "  main job wall time: ${total}s"
 	for c in "$PMU_OUT"/cells/*; do
@@ -52,7 +54,7 @@ mkdir -p "$PMU_OUT/report"
 		prof=$(sed -n 's/^profile //p' "$c/cell.info")
 		echo "  # cell $(basename "$c") ($commit)${bad:+: stage failures}${badc:+: case failures}"
 		echo "  sh tools/pipeline/main.sh    # rebuilds the base, the series and the caches"
-		echo "  git -C $PMU_CACHE/linux checkout --detach $commit"
+		echo "  git -C $PMU_LINUX checkout --detach $commit"
 		echo "  sh tools/pipeline/build.sh $commit - /tmp/cell-$(basename "$c")"
 		echo "  sh tools/pipeline/boot.sh $cb/Image $PMU_OUT/initramfs.cpio $prof /tmp/boot-$(basename "$c")"
 	done

@@ -151,10 +151,10 @@ C2=$fc/cache2
 gitrepo "$C2/linux"
 printf 'commit: %s\n' "$(git -C "$C2/linux" rev-parse base)" >"$ft/base-commit"
 cp "$fc/top1/ci/cover-letter.in" "$fc/top1/ci/evidence.txt" "$ft/ci/"
-mkdir -p "$C2/apply-wt/scripts" "$fc/p2"
-printf 'KVM\nM:\tSome One <one@example.invalid>\nF:\tfile.c\n' >"$C2/apply-wt/MAINTAINERS"
-cp "$C2/apply-wt/MAINTAINERS" "$ft/MAINTAINERS-snippet"
-cat >"$C2/apply-wt/scripts/get_maintainer.pl" <<'EOF2'
+mkdir -p "$C2/linux-7.3.apply-wt/scripts" "$fc/p2"
+printf 'KVM\nM:\tSome One <one@example.invalid>\nF:\tfile.c\n' >"$C2/linux-7.3.apply-wt/MAINTAINERS"
+cp "$C2/linux-7.3.apply-wt/MAINTAINERS" "$ft/MAINTAINERS-snippet"
+cat >"$C2/linux-7.3.apply-wt/scripts/get_maintainer.pl" <<'EOF2'
 print STDERR "get_maintainer-stderr-marker\n";
 print "Some One <one\@example.invalid>\n";
 exit($ENV{GM_RC} // 0);
@@ -183,7 +183,7 @@ faketop "$ft" build.sh sparse-riscv.sh
 C3=$fc/cache3
 gitrepo "$C3/linux"
 echo "CONFIG_X=y" >"$fc/kernel.config"
-B3=$C3/build/$(sha256sum "$fc/kernel.config" | cut -c1-16)
+B3=$C3/build/7.3-$(sha256sum "$fc/kernel.config" | cut -c1-16)
 mkdir -p "$B3"
 : >"$B3/.config"
 : >"$B3/.pmu-config-ok"
@@ -388,7 +388,7 @@ STUB
 chmod +x "$ft/tools/pipeline/fuzz.sh"
 C5=$fc/cache5
 gitrepo "$C5/linux"
-git -C "$C5/linux" worktree add -q --detach "$C5/apply-wt" base
+git -C "$C5/linux" worktree add -q --detach "$C5/linux-7.3.apply-wt" base
 run5() {
 	rc5=0
 	env PMU_CACHE="$C5" PMU_OUT="$fc/out5" FZ_MODE="$1" \
@@ -422,7 +422,7 @@ STUB
 chmod +x "$ft/tools/pipeline/exits.sh"
 C6=$fc/cache6
 gitrepo "$C6/linux"
-git -C "$C6/linux" worktree add -q --detach "$C6/apply-wt" base
+git -C "$C6/linux" worktree add -q --detach "$C6/linux-7.3.apply-wt" base
 echo base >"$fc/base.Image"
 echo tip >"$fc/tip.Image"
 run6() {

@@ -10,7 +10,7 @@ P=$(cd "$(dirname "$0")/.." && pwd)
 TOP=$(cd "$P/../.." && pwd)
 PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
 export PMU_CACHE
-REPO=$PMU_CACHE/linux
+REPO=$PMU_CACHE/linux-${PMU_LINE:-7.3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
@@ -25,10 +25,10 @@ expect_fail() { # stage-regex message-regex, command...
 }
 no_half_applied() {
 	! git -C "$REPO" rev-parse -q --verify refs/heads/series >/dev/null &&
-		[ "$(git -C "$PMU_CACHE/apply-wt" rev-parse HEAD)" = "$(git -C "$REPO" rev-parse base)" ] &&
-		[ -z "$(git -C "$PMU_CACHE/apply-wt" status --porcelain)" ] &&
-		[ ! -d "$PMU_CACHE/apply-wt/.git/rebase-apply" ] &&
-		[ ! -d "$(git -C "$PMU_CACHE/apply-wt" rev-parse --git-dir)/rebase-apply" ]
+		[ "$(git -C "$REPO.apply-wt" rev-parse HEAD)" = "$(git -C "$REPO" rev-parse base)" ] &&
+		[ -z "$(git -C "$REPO.apply-wt" status --porcelain)" ] &&
+		[ ! -d "$REPO.apply-wt/.git/rebase-apply" ] &&
+		[ ! -d "$(git -C "$REPO.apply-wt" rev-parse --git-dir)/rebase-apply" ]
 }
 
 # 1. A corrupt patch: named, aborted, nothing left half-applied.
@@ -96,7 +96,7 @@ printf 'not a kernel\n' | xz >"$tmp/bad.tar.xz"
 check "wrong base tarball: refused on sha256" expect_fail \
 	'^ERROR \[base\]' 'bad\.tar\.xz: sha256 mismatch: got [0-9a-f]{64}, pinned 585a4a07' \
 	env PMU_CACHE="$tmp/cache" PMU_BASE_TARBALL="$tmp/bad.tar.xz" sh "$P/base.sh"
-check "wrong base tarball: nothing imported" test ! -e "$tmp/cache/linux"
+check "wrong base tarball: nothing imported" test ! -e "$tmp/cache/linux-7.3"
 
 # 5. A pinned version that is not the installed one (the archive moved on).
 sed 's/^version:.*/version: 6.12.999-1~deb12u1/' "$TOP/base-commit" >"$tmp/base-commit"

@@ -167,7 +167,7 @@ fi
 # 2..4. The real install steps.
 step "deps, the main job's packages" deps.log 1500 "sh tools/pipeline/deps.sh"
 step "deps, PMU_LAVA=1" deps-lava.log 1500 "PMU_LAVA=1 sh tools/pipeline/deps.sh"
-for pin in ${FRESH_PINS:-base-commit ci/base-v7.3.4 backport/6.12/base-commit}; do
+for pin in ${FRESH_PINS:-base-commit backport/6.12/base-commit}; do
 	[ -f "$TOP/$pin" ] || continue
 	lg=base-$(echo "$pin" | tr '/' '_').log
 	step "base fetch and sha256 check, $pin" "$lg" 900 \

@@ -127,20 +127,45 @@ check "panic on boot: QEMU exited by itself (panic=-1, -no-reboot)" \
 check "panic on boot: well before the watchdog" elapsed_below "$tmp/b3" 60
 check "panic on boot: no QEMU left" no_qemu_left
 
-# 4. The disk fills up during the kernel build: a 2 MiB tmpfs as the cache
+# 4. A job stopped by an outer limit in the middle of a boot: the limit
+#    kills the job's shell, and the job kills every process group its
+#    stages started (GNU timeout gives each limited command a group of its
+#    own, out of the outer limit's reach), so no QEMU is left.  The job is
+#    a small driver over the real lib.sh and boot.sh, nested as in
+#    main.sh (job -> stage limit -> boot.sh -> QEMU limit).
+echo "run hang 600 guard /tests/hang" >"$tmp/tests-long.txt"
+PMU_TESTS=$tmp/tests-long.txt sh "$P/initramfs.sh" "$tmp/st" "$tmp/long.cpio" \
+	>/dev/null 2>"$tmp/err"
+mkdir -p "$tmp/ft/tools" "$tmp/ft/ci"
+cp -r "$P" "$tmp/ft/tools/pipeline"
+cp -r "$TOP/ci/profiles" "$tmp/ft/ci/profiles"
+# shellcheck disable=SC2016 # the driver's own expansions
+printf '%s\n' '. "$(dirname "$0")/lib.sh"' 'job_groups' \
+	'run_timeout 900 sh "$(dirname "$0")/boot.sh" "$@"' >"$tmp/ft/tools/pipeline/job.sh"
+PMU_TESTS=$tmp/tests-long.txt timeout 20 sh "$tmp/ft/tools/pipeline/job.sh" \
+	"$IMAGE" "$tmp/long.cpio" aia "$tmp/b5" >"$tmp/log5" 2>&1
+rc5=$?
+sleep 3
+check "job stopped mid-boot: the outer limit fired (exit 124)" test "$rc5" -eq 124
+check "job stopped mid-boot: the job says it killed its process groups" \
+	grep -q 'every process group of the job was killed' "$tmp/log5"
+check "job stopped mid-boot: no QEMU left" no_qemu_left
+check "job stopped mid-boot: no result recorded" test ! -s "$tmp/b5/cases.tsv"
+
+# 5. The disk fills up during the kernel build: a 2 MiB tmpfs as the cache
 #    (build directory and ccache); the tree is a shared clone of the base.
 if [ "$(id -u)" -ne 0 ]; then
 	skip "full disk during the build" "needs root to mount a small tmpfs"
-elif ! git -C "$PMU_CACHE/linux" rev-parse -q --verify base >/dev/null 2>&1; then
+elif ! git -C "$PMU_CACHE/linux-${PMU_LINE:-7.3}" rev-parse -q --verify base >/dev/null 2>&1; then
 	skip "full disk during the build" "no cached base tree (run the base stage)"
 else
 	mkdir -p "$mnt"
 	if ! mount -t tmpfs -o size=2m pmu-fault-full "$mnt" 2>"$tmp/err"; then
 		skip "full disk during the build" "cannot mount a tmpfs here"
 	else
-		git clone -q --shared --no-checkout -b base "$PMU_CACHE/linux" "$tmp/linux" \
+		git clone -q --shared --no-checkout -b base "$PMU_CACHE/linux-${PMU_LINE:-7.3}" "$tmp/linux" \
 			2>"$tmp/err"
-		ln -s "$tmp/linux" "$mnt/linux"
+		ln -s "$tmp/linux" "$mnt/linux-${PMU_LINE:-7.3}"
 		base=$(git -C "$tmp/linux" rev-parse base)
 		PMU_CACHE=$mnt CCACHE_DISABLE=1 PMU_BUILD_TIMEOUT=300 timeout 900 \
 			sh "$P/build.sh" "$base" - "$tmp/cell4" >"$tmp/log4" 2>"$tmp/err4"

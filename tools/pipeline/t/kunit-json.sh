@@ -24,7 +24,7 @@ fi
 sed -n '/^KTAP version 1/,$p' "$last/console.log" >"$tmp/ktap.txt"
 # kunit.py exits non-zero when the parsed tests did not all pass: only its
 # JSON matters here.
-timeout 120 python3 "$PMU_CACHE/linux/tools/testing/kunit/kunit.py" parse \
+timeout 120 python3 "$PMU_CACHE/linux-${PMU_LINE:-7.3}/tools/testing/kunit/kunit.py" parse \
 	--json="$tmp/kunit.json" "$tmp/ktap.txt" >"$tmp/kunit.log" 2>&1
 if [ -s "$tmp/kunit.json" ] && timeout 60 python3 - "$tmp/kunit.json" "$out/report/results.json" <<'PY'
 import json, sys
