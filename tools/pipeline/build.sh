@@ -118,6 +118,10 @@ else
 			run_timeout 900 $K "$CC" C=2 CHECK="$TOOLS/pipeline/sparse-riscv.sh" \
 				$objs >"$2-sparse.raw" 2>&1 ||
 				checker_failed $? "sparse run on $objs" "$1" >>"$2-sparse.raw"
+			# Kbuild drops C=2 with only a warning when the checker
+			# fails scripts/checker-valid.sh: no sparse result.
+			! grep -q 'specified, but .* is not available or not up to date' "$2-sparse.raw" ||
+				echo "pmu-ci: sparse did not run (Kbuild rejected the checker) at $1" >>"$2-sparse.raw"
 			grep -E 'warning:|error:|^pmu-ci:' "$2-sparse.raw" | sed -E "$norm" |
 				sort >"$2-sparse.txt" || true
 		}
@@ -129,11 +133,11 @@ else
 				>"$cell/new-$kind.txt"
 			# A checker that did not run is a failure, never a pass.
 			grep '^pmu-ci:' "$cell/warn-commit-$kind.txt" >>"$cell/new-$kind.txt" || true
-			if grep -q '^pmu-ci: .* timed out at' "$cell/warn-parent-$kind.txt" \
-				"$cell/warn-commit-$kind.txt"; then
+			if grep -q -e '^pmu-ci: .* timed out at' -e '^pmu-ci: sparse did not run' \
+				"$cell/warn-parent-$kind.txt" "$cell/warn-commit-$kind.txt"; then
 				# No result at the parent or the commit: not a fail.
 				rec $kind timeout "$dt" "see warn-*-$kind.raw"
-				echo "ERROR [build] $cell/warn-commit-$kind.raw: $kind timed out at $commit or its parent" >&2
+				echo "ERROR [build] $cell/warn-commit-$kind.raw: $kind timed out or did not run at $commit or its parent" >&2
 				infra=1
 			elif [ -s "$cell/new-$kind.txt" ]; then
 				rec $kind fail "$dt" "$(wc -l <"$cell/new-$kind.txt") new warnings (new-$kind.txt)"

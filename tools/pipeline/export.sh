@@ -5,8 +5,8 @@
 #
 # Usage:   export.sh <kernel-repo> [branch]   (branch defaults to HEAD)
 # Inputs:  base-commit (for the base commit id)
-# Outputs: patches/*.patch (replaced), series (replaced); in
-#          $PMU_EXPORT_DIR instead of the repository top when set
+# Outputs: the line's patches/*.patch and series (replaced); in
+#          $PMU_EXPORT_DIR instead of the line's directory when set
 set -eu
 . "$(dirname "$0")/lib.sh"
 stage_begin export
@@ -28,7 +28,7 @@ run_timeout 300 git -C "$repo" -c core.abbrev=12 -c diff.renames=true -c format.
 	format-patch -q --zero-commit --no-signature --no-cover-letter \
 	--base="$base" --abbrev=12 -o "$tmp" "$base..$branch" ||
 	die export "$repo" "git format-patch failed"
-dest=${PMU_EXPORT_DIR:-$TOP}
+dest=${PMU_EXPORT_DIR:-$LINE_DIR}
 mkdir -p "$dest"
 rm -rf "$dest/patches"
 mkdir -p "$dest/patches"

@@ -66,6 +66,16 @@ done
 root=$(mktemp -d "${PMU_FRESH_DIR:-/var/tmp}/pmu-fresh-root.XXXXXX")
 mounted=""
 cleanup() {
+	# Every process still running in the root first (a stopped check
+	# leaves its apt, make or QEMU there), then the mounts, then the tree.
+	for _s in TERM KILL; do
+		for _p in /proc/[0-9]*; do
+			case $(readlink "$_p/root" 2>/dev/null) in
+			"$root" | "$root"/*) kill "-$_s" "${_p#/proc/}" 2>/dev/null || true ;;
+			esac
+		done
+		[ "$_s" = KILL ] || sleep 2
+	done
 	for m in $mounted; do
 		umount -l "$m" 2>/dev/null || true
 	done
@@ -107,10 +117,13 @@ inroot() {
 	_log=$1
 	_t=$2
 	shift 2
+	# In the background and waited for, so that a TERM to this script
+	# runs its trap (cleanup) at once rather than after the check.
 	timeout --foreground "$_t" chroot "$root" /usr/bin/env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 		PMU_CACHE=/cache PMU_OUT=/out sh -c "cd /src && $*" \
-		>"$L/$_log" 2>&1
+		>"$L/$_log" 2>&1 &
+	wait $!
 }
 # ran LOG: the tail of a log, for a failure.
 ran() {
