@@ -24,6 +24,7 @@ export PMU_CACHE PMU_OUT PMU_TOOLS_BIN
 # (PMU_LINUX, branches "base" and "series") and worktrees.  PMU_SERIES,
 # PMU_PATCHDIR and PMU_BASE_COMMIT_FILE override one file or directory.
 PMU_LINE=${PMU_LINE:-7.3}
+# shellcheck disable=SC2034 # LINE_DIR and LINE_CI are for the stages
 case $PMU_LINE in
 7.3)
 	LINE_DIR=$TOP
