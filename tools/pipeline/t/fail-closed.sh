@@ -105,8 +105,8 @@ check "initramfs.sh: its temporary tree is removed" no_tmp_left
 rm -f "$S/sha256sum"
 
 # cover.sh: TERM while it copies the generated cover letter.
-gitrepo "$fc/cache1/linux"
-printf 'commit: %s\n' "$(git -C "$fc/cache1/linux" rev-parse base)" >"$ft/base-commit"
+gitrepo "$fc/cache1/linux-7.3"
+printf 'commit: %s\n' "$(git -C "$fc/cache1/linux-7.3" rev-parse base)" >"$ft/base-commit"
 printf 'Subject: [PATCH 0/@@N@@]\n\n@@SHORTLOG@@\n@@DIFFSTAT@@\nbase-commit: @@BASE@@\n' \
 	>"$ft/ci/cover-letter.in"
 : >"$ft/ci/evidence.txt"
@@ -119,7 +119,7 @@ rm -f "$S/cp"
 # export.sh: TERM while it counts the exported patches.
 slow "$S" wc
 rc=$(term_rc run1 env PMU_EXPORT_DIR="$fc/export" sh "$ft/tools/pipeline/export.sh" \
-	"$fc/cache1/linux" series)
+	"$fc/cache1/linux-7.3" series)
 check "export.sh: TERM ends it with status 2 (got $rc)" [ "$rc" = 2 ]
 check "export.sh: its temporary directory is removed" no_tmp_left
 rm -f "$S/wc"
@@ -148,8 +148,8 @@ check "stprog.sh: the program is removed from the kernel tree" \
 ft=$fc/top2
 faketop "$ft" series-checks.sh cover.sh export.sh
 C2=$fc/cache2
-gitrepo "$C2/linux"
-printf 'commit: %s\n' "$(git -C "$C2/linux" rev-parse base)" >"$ft/base-commit"
+gitrepo "$C2/linux-7.3"
+printf 'commit: %s\n' "$(git -C "$C2/linux-7.3" rev-parse base)" >"$ft/base-commit"
 cp "$fc/top1/ci/cover-letter.in" "$fc/top1/ci/evidence.txt" "$ft/ci/"
 mkdir -p "$C2/linux-7.3.apply-wt/scripts" "$fc/p2"
 printf 'KVM\nM:\tSome One <one@example.invalid>\nF:\tfile.c\n' >"$C2/linux-7.3.apply-wt/MAINTAINERS"
@@ -159,7 +159,7 @@ print STDERR "get_maintainer-stderr-marker\n";
 print "Some One <one\@example.invalid>\n";
 exit($ENV{GM_RC} // 0);
 EOF2
-git -C "$C2/linux" format-patch -q -o "$fc/p2" base..series
+git -C "$C2/linux-7.3" format-patch -q -o "$fc/p2" base..series
 (cd "$fc/p2" && ls) >"$fc/p2.series"
 run2() {
 	env PATH="$fc/stub2:$PATH" PMU_CACHE="$C2" PMU_OUT="$fc/out2" \
@@ -181,7 +181,7 @@ check "series-checks.sh: get_maintainer.pl's stderr stays out of recipients.txt"
 ft=$fc/top3
 faketop "$ft" build.sh sparse-riscv.sh
 C3=$fc/cache3
-gitrepo "$C3/linux"
+gitrepo "$C3/linux-7.3"
 echo "CONFIG_X=y" >"$fc/kernel.config"
 B3=$C3/build/7.3-$(sha256sum "$fc/kernel.config" | cut -c1-16)
 mkdir -p "$B3"
@@ -212,7 +212,7 @@ run3() {
 	rm -rf "$fc/cell3" "$B3/n"
 	env PATH="$fc/stub3:$PATH" PMU_CACHE="$C3" PMU_OUT="$fc/out3" \
 		PMU_KCONFIG="$fc/kernel.config" "$@" sh "$ft/tools/pipeline/build.sh" \
-		"$(git -C "$C3/linux" rev-parse series)" "$(git -C "$C3/linux" rev-parse base)" \
+		"$(git -C "$C3/linux-7.3" rev-parse series)" "$(git -C "$C3/linux-7.3" rev-parse base)" \
 		"$fc/cell3" >"$tmp/log" 2>"$tmp/err"
 }
 run3 FAIL_REBUILD=
@@ -387,8 +387,8 @@ esac
 STUB
 chmod +x "$ft/tools/pipeline/fuzz.sh"
 C5=$fc/cache5
-gitrepo "$C5/linux"
-git -C "$C5/linux" worktree add -q --detach "$C5/linux-7.3.apply-wt" base
+gitrepo "$C5/linux-7.3"
+git -C "$C5/linux-7.3" worktree add -q --detach "$C5/linux-7.3.apply-wt" base
 run5() {
 	rc5=0
 	env PMU_CACHE="$C5" PMU_OUT="$fc/out5" FZ_MODE="$1" \
@@ -421,8 +421,8 @@ echo same >"\$5/result"
 STUB
 chmod +x "$ft/tools/pipeline/exits.sh"
 C6=$fc/cache6
-gitrepo "$C6/linux"
-git -C "$C6/linux" worktree add -q --detach "$C6/linux-7.3.apply-wt" base
+gitrepo "$C6/linux-7.3"
+git -C "$C6/linux-7.3" worktree add -q --detach "$C6/linux-7.3.apply-wt" base
 echo base >"$fc/base.Image"
 echo tip >"$fc/tip.Image"
 run6() {

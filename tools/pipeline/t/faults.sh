@@ -94,15 +94,22 @@ check "good then corrupt: the good patch is rolled back too" no_half_applied
 #    can hide it).
 printf 'not a kernel\n' | xz >"$tmp/bad.tar.xz"
 check "wrong base tarball: refused on sha256" expect_fail \
-	'^ERROR \[base\]' 'bad\.tar\.xz: sha256 mismatch: got [0-9a-f]{64}, pinned 585a4a07' \
+	'^ERROR \[base\]' 'bad\.tar\.xz: sha256 mismatch: got [0-9a-f]{64}, pinned 76df1aff' \
 	env PMU_CACHE="$tmp/cache" PMU_BASE_TARBALL="$tmp/bad.tar.xz" sh "$P/base.sh"
 check "wrong base tarball: nothing imported" test ! -e "$tmp/cache/linux-7.3"
 
-# 5. A pinned version that is not the installed one (the archive moved on).
-sed 's/^version:.*/version: 6.12.999-1~deb12u1/' "$TOP/base-commit" >"$tmp/base-commit"
+# 5. A pinned version that is not the installed one (the 6.12 line's
+#    package, installed by the deps stage), and one that the archive no
+#    longer has (the 7.3 line's, fetched with its suite).
+sed 's/^version:.*/version: 6.12.999-1~deb12u1/' "$TOP/backport/6.12/base-commit" >"$tmp/base-commit"
 check "wrong pinned version: refused, naming both versions" expect_fail \
 	'^ERROR \[base\]' "is '6\.12\.117-1~deb12u1', pinned '6\.12\.999-1~deb12u1'" \
-	env PMU_CACHE="$tmp/cache" PMU_BASE_COMMIT_FILE="$tmp/base-commit" sh "$P/base.sh"
+	env PMU_LINE=6.12 PMU_CACHE="$tmp/cache" PMU_BASE_COMMIT_FILE="$tmp/base-commit" sh "$P/base.sh"
+sed 's/^version:.*/version: 7.3.999-1~bpo13+1/' "$TOP/base-commit" >"$tmp/base-commit-73"
+check "pinned version gone from the archive: refused, naming the pin file" expect_fail \
+	'^ERROR \[base\]' "base-commit-73: apt-get download linux-source-7\.3=7\.3\.999-1~bpo13\+1 from trixie-backports failed" \
+	env PMU_CACHE="$tmp/cache" PMU_BASE_COMMIT_FILE="$tmp/base-commit-73" sh "$P/base.sh"
+check "pinned version gone from the archive: nothing imported" test ! -e "$tmp/cache/linux-7.3"
 
 # 6. A missing tool is named.
 check "missing tool: named with its stage" expect_fail \
