@@ -9,6 +9,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 P=$TOP/tools/pipeline
 PMU_CACHE=${PMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/riscv-kvm-pmu}
 export PMU_CACHE
+# the line whose base tree holds checkpatch.pl (the base stage imports it)
+PMU_LINUX=${PMU_LINUX:-$PMU_CACHE/linux-${PMU_LINE:-7.3}}
 passed=0
 failed=0
 t0=$(date +%s)
