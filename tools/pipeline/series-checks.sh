@@ -89,6 +89,36 @@ else
 	progress "re-export: byte-identical ($n patches)"
 fi
 
+# No churn: no patch changes a line that an earlier patch of the series
+# wrote (each patch is final).  git blame names the author of every line a
+# patch removes or rewrites.
+git -C "$REPO" rev-list --reverse "base..series" >"$out/commits.txt"
+cp "$out/commits.txt" "$out/ids.txt"
+i=0
+while IFS= read -r c; do
+	i=$((i + 1))
+	git -C "$REPO" diff -U0 "$c^" "$c" | awk '
+		/^--- / { f = ($0 == "--- /dev/null") ? "" : substr($0, 7); next }
+		/^@@ / && f != "" {
+			n = split(substr($2, 2), r, ",")
+			len = (n > 1) ? r[2] : 1
+			if (len > 0)
+				print r[1], r[1] + len - 1, f
+		}' | while read -r a b f; do
+		git -C "$REPO" blame --porcelain -L "$a,$b" "$c^" -- "$f" |
+			awk -v f="$f" 'length($1) == 40 && $1 ~ /^[0-9a-f]+$/ && NF >= 3 { print $1, $3, f }'
+	done | while read -r sha line f; do
+		j=$(grep -n -x "$sha" "$out/ids.txt" | cut -d: -f1)
+		[ -z "$j" ] || echo "patch $i changes line $line of $f, written by patch $j"
+	done
+done <"$out/commits.txt" >"$out/churn.txt"
+if [ -s "$out/churn.txt" ]; then
+	head -20 "$out/churn.txt" >&2
+	bad "$out/churn.txt" "$(wc -l <"$out/churn.txt") lines that a later patch of the series rewrites (each patch must be final)"
+else
+	progress "no patch rewrites a line of an earlier one"
+fi
+
 # A scratch worktree at the base for quilt and b4.
 SC=$CHECK_WT
 scratch_reset() {
