@@ -122,4 +122,36 @@ check "missing tool: named with its stage" expect_fail \
 FC_NESTED=1
 . "$P/t/fail-closed.sh"
 
+# 8. A patch that rewrites a line of an earlier patch of the series (churn):
+#    series-checks names the lines and fails.
+cat >"$tmp/p1/0002-rewrite.patch" <<'P'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: riscv-kvm-pmu <series@riscv-kvm-pmu.invalid>
+Date: Sat, 21 Nov 2026 00:00:01 +0000
+Subject: [PATCH] RISC-V: KVM: Rewrite the line of the good test patch
+
+---
+ pmu-ci-fault-test.txt | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/pmu-ci-fault-test.txt b/pmu-ci-fault-test.txt
+index 000000000001..000000000002 100644
+--- a/pmu-ci-fault-test.txt
++++ b/pmu-ci-fault-test.txt
+@@ -1 +1 @@
+-fault test
++fault test, rewritten
+P
+printf '0001-good.patch\n0002-rewrite.patch\n' >"$tmp/p1/series4"
+if env PMU_SERIES="$tmp/p1/series4" PMU_PATCHDIR="$tmp/p1" sh "$P/apply.sh" \
+	>"$tmp/log" 2>&1; then
+	check "churn: series-checks names the rewritten line" expect_fail \
+		'^patch 2 changes line 1 of pmu-ci-fault-test\.txt, written by patch 1$' \
+		'^ERROR \[series-checks\] .*churn\.txt: 1 lines that a later patch of the series rewrites' \
+		env PMU_SERIES="$tmp/p1/series4" PMU_PATCHDIR="$tmp/p1" sh "$P/series-checks.sh"
+else
+	check "churn: the two-patch series applies" false
+fi
+git -C "$REPO" update-ref -d refs/heads/series 2>/dev/null || true
+
 closing faults
