@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "emit.h"
 
 static size_t clamp_len(int ret, size_t len)
@@ -45,18 +46,37 @@ size_t ktap_format_result(char *buf, size_t len, int n, const char *id,
 	return clamp_len(ret, len);
 }
 
-size_t ktap_format_nested(char *buf, size_t len, const char *line,
-			  size_t linelen)
+static int ktap_is_header(const char *line, size_t len)
+{
+	static const char *const hdr[] = { "KTAP version ", "TAP version " };
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(hdr); i++) {
+		n = strlen(hdr[i]);
+		if (len >= n && !memcmp(line, hdr[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+size_t ktap_format_output(struct ktap_out *st, char *buf, size_t len,
+			  const char *line, size_t linelen)
 {
 	int ret;
 
 	while (linelen && (line[linelen - 1] == '\r' ||
 			   line[linelen - 1] == '\n'))
 		linelen--;
-	if (!linelen)
+	if (!st->nested && ktap_is_header(line, linelen))
+		st->nested = 1;
+	if (st->nested && !linelen)
 		ret = snprintf(buf, len, "\n");
-	else
+	else if (st->nested)
 		ret = snprintf(buf, len, "  %.*s\n", (int)linelen, line);
+	else if (!linelen)
+		ret = snprintf(buf, len, "#\n");
+	else
+		ret = snprintf(buf, len, "# %.*s\n", (int)linelen, line);
 	return clamp_len(ret, len);
 }
 

@@ -28,9 +28,21 @@ struct run_outcome {
 size_t ktap_format_result(char *buf, size_t len, int n, const char *id,
 			  const struct run_outcome *o);
 
-/* Format @line (no newline) indented by two spaces, with a newline. */
-size_t ktap_format_nested(char *buf, size_t len, const char *line,
-			  size_t linelen);
+/* The state of the output of one test run, for ktap_format_output(). */
+struct ktap_out {
+	int nested;		/* a KTAP or TAP header was seen */
+};
+
+/*
+ * ktap_format_output() - format one output line of a test run (@line, no
+ * newline) into @buf, with a newline.  Until the run prints a KTAP or TAP
+ * header ("KTAP version" or "TAP version" at the start of a line), its
+ * lines are diagnostics, "# " and the line, as kselftest's prefix.pl
+ * writes them; from the header on they are indented by two spaces, a
+ * nested KTAP subtest.  Returns the length written (truncated to fit).
+ */
+size_t ktap_format_output(struct ktap_out *st, char *buf, size_t len,
+			  const char *line, size_t linelen);
 
 typedef void (*lb_emit_fn)(void *ctx, const char *line, size_t len);
 

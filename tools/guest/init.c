@@ -3,8 +3,10 @@
  * PID 1 of the CI guest: runs the tests listed in /tests.txt and reports
  * them as KTAP v1 on the console, watching /dev/kmsg for kernel splats.
  *
- * Every line a test prints is re-emitted indented by two spaces, so a
- * test that prints KTAP itself becomes a set of nested subtests.
+ * The lines a test prints are re-emitted as diagnostics ("# line") until
+ * it prints a KTAP or TAP header; from there on they are indented by two
+ * spaces, so a test that prints KTAP itself becomes a set of nested
+ * subtests, and the console stays valid KTAP for any parser.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -185,7 +187,7 @@ static void emit_nested(void *ctx, const char *line, size_t len)
 	char buf[LB_MAX + 8];
 	size_t n;
 
-	n = ktap_format_nested(buf, sizeof(buf), line, len);
+	n = ktap_format_output(ctx, buf, sizeof(buf), line, len);
 	out_write(buf, n);
 }
 
@@ -218,6 +220,7 @@ struct child {
 	int reaped;
 	int status;
 	struct linebuf lb;
+	struct ktap_out ko;
 };
 
 static void child_read(struct child *c)
@@ -235,7 +238,7 @@ static void child_read(struct child *c)
 			c->eof = 1;
 			return;
 		}
-		lb_feed(&c->lb, buf, n, emit_nested, NULL);
+		lb_feed(&c->lb, buf, n, emit_nested, &c->ko);
 	}
 }
 
@@ -316,7 +319,7 @@ static void run_test(int n, const struct tl_run *r)
 	}
 	if (!c.eof)
 		child_read(&c);
-	lb_flush(&c.lb, emit_nested, NULL);
+	lb_flush(&c.lb, emit_nested, &c.ko);
 	close(c.rfd);
 	kmsg_drain();
 

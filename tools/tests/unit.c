@@ -228,34 +228,56 @@ struct lines {
 	int n;
 };
 
+struct collected {
+	struct lines l;
+	struct ktap_out ko;
+};
+
 static void collect(void *ctx, const char *line, size_t len)
 {
-	struct lines *l = ctx;
+	struct collected *c = ctx;
 	char buf[LB_MAX + 8];
 
-	ktap_format_nested(buf, sizeof(buf), line, len);
-	strncat(l->out, buf, sizeof(l->out) - strlen(l->out) - 1);
-	l->n++;
+	ktap_format_output(&c->ko, buf, sizeof(buf), line, len);
+	strncat(c->l.out, buf, sizeof(c->l.out) - strlen(c->l.out) - 1);
+	c->l.n++;
+}
+
+static void feed_str(struct linebuf *lb, const char *str, struct collected *c)
+{
+	lb_feed(lb, str, strlen(str), collect, c);
 }
 
 static void test_emit_nested(void)
 {
 	struct linebuf lb = { .len = 0 };
-	struct lines l = { .n = 0 };
+	struct collected c = { .l.n = 0 };
 	char big[LB_MAX + 10];
 
-	lb_feed(&lb, "ok 1 x\r\n1..", 11, collect, &l);
-	lb_feed(&lb, "2\n\npartial", 10, collect, &l);
-	lb_flush(&lb, collect, &l);
-	CHECK(l.n == 4);
-	CHECK(!strcmp(l.out, "  ok 1 x\n  1..2\n\n  partial\n"));
+	/* Before a header: diagnostics, as prefix.pl writes them */
+	feed_str(&lb, "Random seed: 0x1\r\n1..0 # SKIP x\n\n", &c);
+	CHECK(c.l.n == 3);
+	CHECK(!strcmp(c.l.out, "# Random seed: 0x1\n# 1..0 # SKIP x\n#\n"));
+
+	/* From a TAP header on: a nested subtest */
+	c.l.out[0] = '\0';
+	c.l.n = 0;
+	feed_str(&lb, "TAP version 13\nok 1 x\r\n1..", &c);
+	lb_feed(&lb, "2\n\npartial", 10, collect, &c);
+	lb_flush(&lb, collect, &c);
+	CHECK(c.l.n == 5);
+	CHECK(!strcmp(c.l.out, "  TAP version 13\n  ok 1 x\n  1..2\n\n  partial\n"));
+
+	/* A KTAP header does the same, and only at the start of a line */
+	memset(&c, 0, sizeof(c));
+	feed_str(&lb, "x KTAP version 1\nKTAP version 1\n", &c);
+	CHECK(!strcmp(c.l.out, "# x KTAP version 1\n  KTAP version 1\n"));
 
 	memset(big, 'x', sizeof(big));
-	l.n = 0;
-	l.out[0] = '\0';
-	lb_feed(&lb, big, sizeof(big), collect, &l);
-	lb_flush(&lb, collect, &l);
-	CHECK(l.n == 2);
+	memset(&c, 0, sizeof(c));
+	lb_feed(&lb, big, sizeof(big), collect, &c);
+	lb_flush(&lb, collect, &c);
+	CHECK(c.l.n == 2);
 }
 
 static void test_kmsg_text(void)
