@@ -22,301 +22,35 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+#include <yaml.h>
+
 #include "../common/compiler.h"
 #include "report.h"
 
-#define JSON_MAX_DEPTH	64
+/* ---- the records, read with jansson ---- */
 
-/* ---- a small JSON parser (RFC 8259, as Python's json module reads it) ---- */
-
-static const char *json_ws(const char *s)
+/* The string member @key of object @j (NULL if none, or not a string). */
+static const char *json_get_str(const json_t *j, const char *key)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
+	return json_string_value(json_object_get(j, key));
 }
 
-static void json_add(struct json *j, char *key, struct json *val)
+/* A copy of string @v, a NUL in it as '?'; NULL if @v is not a string. */
+static char *json_dup(const json_t *v)
 {
-	j->keys = xrealloc(j->keys, (j->n + 1) * sizeof(*j->keys));
-	j->vals = xrealloc(j->vals, (j->n + 1) * sizeof(*j->vals));
-	j->keys[j->n] = key;
-	j->vals[j->n] = val;
-	j->n++;
-}
+	size_t i, n;
+	char *s;
 
-static int hex4(const char *s, unsigned int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			*v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			*v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static void utf8_put(struct sbuf *sb, unsigned int cp)
-{
-	char b[4];
-
-	if (cp < 0x80) {
-		b[0] = cp;
-		sb_addn(sb, b, 1);
-	} else if (cp < 0x800) {
-		b[0] = 0xc0 | (cp >> 6);
-		b[1] = 0x80 | (cp & 0x3f);
-		sb_addn(sb, b, 2);
-	} else if (cp < 0x10000) {
-		b[0] = 0xe0 | (cp >> 12);
-		b[1] = 0x80 | ((cp >> 6) & 0x3f);
-		b[2] = 0x80 | (cp & 0x3f);
-		sb_addn(sb, b, 3);
-	} else {
-		b[0] = 0xf0 | (cp >> 18);
-		b[1] = 0x80 | ((cp >> 12) & 0x3f);
-		b[2] = 0x80 | ((cp >> 6) & 0x3f);
-		b[3] = 0x80 | (cp & 0x3f);
-		sb_addn(sb, b, 4);
-	}
-}
-
-/* The string at @s (after its opening quote); NULL if malformed. */
-static const char *json_str(const char *s, char **out)
-{
-	struct sbuf sb = { 0 };
-	unsigned int cp, lo;
-
-	for (;;) {
-		unsigned char c = *s;
-
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			goto bad;
-		if (c != '\\') {
-			sb_addn(&sb, s++, 1);
-			continue;
-		}
-		s++;
-		switch (*s++) {
-		case '"':
-			sb_addn(&sb, "\"", 1);
-			break;
-		case '\\':
-			sb_addn(&sb, "\\", 1);
-			break;
-		case '/':
-			sb_addn(&sb, "/", 1);
-			break;
-		case 'b':
-			sb_addn(&sb, "\b", 1);
-			break;
-		case 'f':
-			sb_addn(&sb, "\f", 1);
-			break;
-		case 'n':
-			sb_addn(&sb, "\n", 1);
-			break;
-		case 'r':
-			sb_addn(&sb, "\r", 1);
-			break;
-		case 't':
-			sb_addn(&sb, "\t", 1);
-			break;
-		case 'u':
-			if (hex4(s, &cp))
-				goto bad;
-			s += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && s[0] == '\\' &&
-			    s[1] == 'u' && !hex4(s + 2, &lo) &&
-			    lo >= 0xdc00 && lo < 0xe000) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-				s += 6;
-			}
-			/* A lone surrogate has no UTF-8 form. */
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			if (!cp)
-				cp = '?';
-			utf8_put(&sb, cp);
-			break;
-		default:
-			goto bad;
-		}
-	}
-	*out = xstrdup(sb_str(&sb));
-	sb_free(&sb);
-	return s + 1;
-bad:
-	sb_free(&sb);
-	return NULL;
-}
-
-static const char *json_num(const char *s)
-{
-	static const char * const words[] = {
-		"NaN", "Infinity", "-Infinity",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(words); i++) {
-		if (!strncmp(s, words[i], strlen(words[i])))
-			return s + strlen(words[i]);
-	}
-	if (*s == '-')
-		s++;
-	if (*s == '0') {
-		s++;
-	} else if (*s >= '1' && *s <= '9') {
-		while (*s >= '0' && *s <= '9')
-			s++;
-	} else {
+	if (!json_is_string(v))
 		return NULL;
-	}
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return NULL;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (*s < '0' || *s > '9')
-			return NULL;
-		while (*s >= '0' && *s <= '9')
-			s++;
+	n = json_string_length(v);
+	s = xstrndup(json_string_value(v), n);
+	for (i = 0; i < n; i++) {
+		if (!s[i])
+			s[i] = '?';
 	}
 	return s;
-}
-
-static const char *json_val(const char *s, int depth, struct json **out)
-{
-	struct json *j, *v;
-	const char *e;
-	char *key;
-
-	*out = NULL;
-	if (depth > JSON_MAX_DEPTH)
-		return NULL;
-	j = xmalloc(sizeof(*j));
-	memset(j, 0, sizeof(*j));
-	*out = j;
-	s = json_ws(s);
-	if (*s == '"') {
-		j->type = J_STR;
-		return json_str(s + 1, &j->str);
-	}
-	if (*s == '{' || *s == '[') {
-		char close = *s == '{' ? '}' : ']';
-
-		j->type = *s == '{' ? J_OBJ : J_ARR;
-		s = json_ws(s + 1);
-		if (*s == close)
-			return s + 1;
-		for (;;) {
-			key = NULL;
-			if (j->type == J_OBJ) {
-				if (*s != '"')
-					return NULL;
-				s = json_str(s + 1, &key);
-				if (!s)
-					return NULL;
-				s = json_ws(s);
-				if (*s++ != ':') {
-					free(key);
-					return NULL;
-				}
-			}
-			s = json_val(s, depth + 1, &v);
-			json_add(j, key, v);
-			if (!s)
-				return NULL;
-			s = json_ws(s);
-			if (*s == close)
-				return s + 1;
-			if (*s != ',')
-				return NULL;
-			s = json_ws(s + 1);
-		}
-	}
-	if (!strncmp(s, "true", 4) || !strncmp(s, "false", 5)) {
-		j->type = J_BOOL;
-		e = s + (*s == 't' ? 4 : 5);
-	} else if (!strncmp(s, "null", 4)) {
-		j->type = J_NULL;
-		e = s + 4;
-	} else {
-		j->type = J_NUM;
-		e = json_num(s);
-		if (!e)
-			return NULL;
-	}
-	j->str = xstrndup(s, e - s);
-	return e;
-}
-
-void json_free(struct json *j)
-{
-	int i;
-
-	if (!j)
-		return;
-	for (i = 0; i < j->n; i++) {
-		free(j->keys[i]);
-		json_free(j->vals[i]);
-	}
-	free(j->keys);
-	free(j->vals);
-	free(j->str);
-	free(j);
-}
-
-struct json *json_parse(const char *s)
-{
-	struct json *j = NULL;
-	const char *e = json_val(s, 0, &j);
-
-	if (!e || *json_ws(e)) {
-		json_free(j);
-		return NULL;
-	}
-	return j;
-}
-
-const struct json *json_get(const struct json *j, const char *key)
-{
-	int i;
-
-	if (!j || j->type != J_OBJ)
-		return NULL;
-	/* A repeated key: the last one counts. */
-	for (i = j->n - 1; i >= 0; i--) {
-		if (!strcmp(j->keys[i], key))
-			return j->vals[i];
-	}
-	return NULL;
-}
-
-static const char *json_get_str(const struct json *j, const char *key)
-{
-	const struct json *v = json_get(j, key);
-
-	return v && v->type == J_STR ? v->str : NULL;
 }
 
 /* ---- the lava-run log ---- */
@@ -350,45 +84,52 @@ static void add_error(struct lava_log *log, const char *msg)
 	log->errors[log->nerrors++] = xstrdup(msg);
 }
 
-static void log_record(struct lava_log *log, const struct json *rec)
+static void log_record(struct lava_log *log, const json_t *rec)
 {
 	const char *lvl = json_get_str(rec, "lvl");
-	const struct json *msg = json_get(rec, "msg");
-	const struct json *extra;
+	const json_t *msg = json_object_get(rec, "msg");
+	const json_t *extra;
 	struct lava_result *r;
 	const char *def, *s;
+	char *text;
 
 	if (!lvl || !msg)
 		return;
 	if ((!strcmp(lvl, "target") || !strcmp(lvl, "feedback")) &&
-	    msg->type == J_STR) {
-		sb_addf(&log->console, "%s\n", msg->str);
-	} else if (!strcmp(lvl, "results") && msg->type == J_OBJ) {
+	    json_is_string(msg)) {
+		text = json_dup(msg);
+		sb_addf(&log->console, "%s\n", text);
+		free(text);
+	} else if (!strcmp(lvl, "results") && json_is_object(msg)) {
 		def = json_get_str(msg, "definition");
 		if (def && !strcmp(def, "lava")) {
 			s = json_get_str(msg, "case");
 			if (!s || strcmp(s, "job"))
 				return;
 			free(log->job_result);
-			log->job_result = dup_or_null(json_get_str(msg,
+			log->job_result = json_dup(json_object_get(msg,
 								   "result"));
-			s = json_get_str(msg, "error_msg");
-			if (s && *s)
-				add_error(log, s);
+			text = json_dup(json_object_get(msg, "error_msg"));
+			if (text && *text)
+				add_error(log, text);
+			free(text);
 			return;
 		}
 		log->res = xrealloc(log->res,
 				    (log->nres + 1) * sizeof(*log->res));
 		r = &log->res[log->nres++];
 		memset(r, 0, sizeof(*r));
-		r->suite = dup_or_null(def);
-		r->lava_case = dup_or_null(json_get_str(msg, "case"));
-		extra = json_get(msg, "extra");
-		s = json_get_str(extra, "test_case_id");
-		r->tcid = dup_or_null(s ? s : r->lava_case);
-		r->result = dup_or_null(json_get_str(msg, "result"));
-	} else if (!strcmp(lvl, "error") && msg->type == J_STR) {
-		add_error(log, msg->str);
+		r->suite = json_dup(json_object_get(msg, "definition"));
+		r->lava_case = json_dup(json_object_get(msg, "case"));
+		extra = json_object_get(msg, "extra");
+		r->tcid = json_dup(json_object_get(extra, "test_case_id"));
+		if (!r->tcid)
+			r->tcid = dup_or_null(r->lava_case);
+		r->result = json_dup(json_object_get(msg, "result"));
+	} else if (!strcmp(lvl, "error") && json_is_string(msg)) {
+		text = json_dup(msg);
+		add_error(log, text);
+		free(text);
 	}
 }
 
@@ -401,7 +142,7 @@ static int is_space(char c)
 static void log_parse(char *text, struct lava_log *log)
 {
 	char *line, *end, *next;
-	struct json *rec;
+	json_t *rec;
 
 	for (line = text; *line; line = next) {
 		end = line + strcspn(line, "\r\n");
@@ -415,10 +156,11 @@ static void log_parse(char *text, struct lava_log *log)
 			line += 2;
 		if (*line != '{')
 			continue;
-		rec = json_parse(line);
+		/* One object and nothing after it, or the line is not one. */
+		rec = json_loads(line, JSON_ALLOW_NUL, NULL);
 		if (rec)
 			log_record(log, rec);
-		json_free(rec);
+		json_decref(rec);
 	}
 }
 
@@ -492,87 +234,6 @@ static int monitors_load(const char *path, struct monitor **out, int *nout)
 
 /* ---- outputs ---- */
 
-/*
- * A YAML scalar as PyYAML's safe_dump writes it: plain when it reads back
- * as the same string, else single-quoted, or double-quoted when it holds
- * control characters.
- */
-static int yaml_plain_ok(const char *s)
-{
-	/* What a plain scalar must not look like: PyYAML's implicit types. */
-	static const char * const implicit[] = {
-		"^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE)$",
-		"^(on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=)$",
-		"^[-+]?(0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)$",
-		"^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$",
-		"^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$",
-		"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*$",
-		"^([-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$",
-		"^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?",
-	};
-	size_t i, len = strlen(s);
-	regex_t re;
-	int m;
-
-	if (!len || s[0] == ' ' || s[len - 1] == ' ' ||
-	    strchr("#,[]{}&*!|>'\"%@`", s[0]) ||
-	    (strchr("-?:", s[0]) && (s[1] == ' ' || !s[1])) ||
-	    strstr(s, ": ") || s[len - 1] == ':' || strstr(s, " #") ||
-	    !strncmp(s, "---", 3) || !strncmp(s, "...", 3))
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(implicit); i++) {
-		if (regcomp(&re, implicit[i], REG_EXTENDED | REG_NOSUB))
-			return 0;
-		m = regexec(&re, s, 0, NULL, 0);
-		regfree(&re);
-		if (!m)
-			return 0;
-	}
-	return 1;
-}
-
-static void yaml_scalar(FILE *f, const char *s)
-{
-	const unsigned char *p;
-
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	}
-	if (*p) {
-		fputc('"', f);
-		for (p = (const unsigned char *)s; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				fprintf(f, "\\%c", *p);
-			else if (*p == '\n')
-				fputs("\\n", f);
-			else if (*p == '\t')
-				fputs("\\t", f);
-			else if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\x%02X", *p);
-			else
-				fputc(*p, f);
-		}
-		fputc('"', f);
-		return;
-	}
-	if (yaml_plain_ok(s)) {
-		fputs(s, f);
-		return;
-	}
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
 struct lava_case {
 	char *id;
 	const char *result;
@@ -635,6 +296,112 @@ struct raw_row {
 	const char *run_id;
 };
 
+/*
+ * results.yaml, written with libyaml as PyYAML's safe_dump writes it: a
+ * string that a YAML 1.1 resolver (PyYAML's) would read as another type
+ * is quoted; libyaml chooses the style of every other scalar.
+ */
+static int yaml_implicit_type(const char *s)
+{
+	static const char * const implicit[] = {
+		"^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE)$",
+		"^(on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=)$",
+		"^[-+]?(0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)$",
+		"^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$",
+		"^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$",
+		"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*$",
+		"^([-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$",
+		"^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?",
+	};
+	regex_t re;
+	size_t i;
+	int m;
+
+	if (!*s)
+		return 1;	/* an empty plain scalar is null */
+	for (i = 0; i < ARRAY_SIZE(implicit); i++) {
+		if (regcomp(&re, implicit[i], REG_EXTENDED | REG_NOSUB))
+			return 1;
+		m = regexec(&re, s, 0, NULL, 0);
+		regfree(&re);
+		if (!m)
+			return 1;
+	}
+	return 0;
+}
+
+static int yaml_emit(yaml_emitter_t *e, yaml_event_t *ev, int ok)
+{
+	return ok && yaml_emitter_emit(e, ev);
+}
+
+/* A string scalar, or null for NULL; 0 on failure. */
+static int yaml_str(yaml_emitter_t *e, const char *s)
+{
+	yaml_event_t ev;
+	char *c;
+	int ok, plain;
+
+	if (!s)
+		return yaml_emit(e, &ev, yaml_scalar_event_initialize(&ev,
+			NULL, NULL, (yaml_char_t *)"null", 4, 1, 0,
+			YAML_PLAIN_SCALAR_STYLE));
+	c = text_clean(s, 0);
+	plain = !yaml_implicit_type(c);
+	ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)c,
+					  strlen(c), plain, 1,
+					  YAML_ANY_SCALAR_STYLE);
+	free(c);
+	return yaml_emit(e, &ev, ok);
+}
+
+static int yaml_pair(yaml_emitter_t *e, const char *key, const char *val)
+{
+	return yaml_str(e, key) && yaml_str(e, val);
+}
+
+/* The LAVA results as a YAML list of mappings; 0 on failure. */
+static int write_yaml(FILE *f, const struct raw_row *raw, int nraw)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	int i, ok;
+
+	if (!yaml_emitter_initialize(&e))
+		return 0;
+	yaml_emitter_set_output_file(&e, f);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1);
+	yaml_emitter_set_break(&e, YAML_LN_BREAK);
+	ok = yaml_emit(&e, &ev, yaml_stream_start_event_initialize(&ev,
+		YAML_UTF8_ENCODING));
+	ok = yaml_emit(&e, &ev, ok && yaml_document_start_event_initialize(&ev,
+		NULL, NULL, NULL, 1));
+	ok = yaml_emit(&e, &ev, ok && yaml_sequence_start_event_initialize(&ev,
+		NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	for (i = 0; ok && i < nraw; i++) {
+		ok = yaml_emit(&e, &ev, yaml_mapping_start_event_initialize(&ev,
+			NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+		ok = ok && yaml_pair(&e, "suite", raw[i].r->suite);
+		ok = ok && yaml_pair(&e, "case", raw[i].r->lava_case);
+		ok = ok && yaml_pair(&e, "test_case_id", raw[i].r->tcid);
+		ok = ok && yaml_pair(&e, "result", raw[i].r->result);
+		ok = ok && yaml_pair(&e, "run", raw[i].run_id);
+		ok = yaml_emit(&e, &ev, ok &&
+			       yaml_mapping_end_event_initialize(&ev));
+	}
+	ok = yaml_emit(&e, &ev, ok && yaml_sequence_end_event_initialize(&ev));
+	ok = yaml_emit(&e, &ev, ok && yaml_document_end_event_initialize(&ev,
+		1));
+	ok = yaml_emit(&e, &ev, ok && yaml_stream_end_event_initialize(&ev));
+	ok = ok && yaml_emitter_flush(&e);
+	if (!ok)
+		fprintf(stderr, "pmu-report: results.yaml: libyaml: %s\n",
+			e.problem ? e.problem : "out of memory");
+	yaml_emitter_delete(&e);
+	return ok;
+}
+
 static int write_outputs(const char *outdir, const struct lava_log *log,
 			 const struct raw_row *raw, int nraw,
 			 const struct lava_case *cases, int ncases)
@@ -654,21 +421,8 @@ static int write_outputs(const char *outdir, const struct lava_log *log,
 	f = out_open(outdir, "results.yaml", &path);
 	if (!f)
 		return -1;
-	if (!nraw)
-		fputs("[]\n", f);
-	for (i = 0; i < nraw; i++) {
-		fputs("- suite: ", f);
-		yaml_scalar(f, raw[i].r->suite);
-		fputs("\n  case: ", f);
-		yaml_scalar(f, raw[i].r->lava_case);
-		fputs("\n  test_case_id: ", f);
-		yaml_scalar(f, raw[i].r->tcid);
-		fputs("\n  result: ", f);
-		yaml_scalar(f, raw[i].r->result);
-		fputs("\n  run: ", f);
-		yaml_scalar(f, raw[i].run_id);
-		fputc('\n', f);
-	}
+	if (!write_yaml(f, raw, nraw))
+		ret = -1;
 	ret |= out_close(f, path);
 
 	f = out_open(outdir, "results.tsv", &path);

@@ -13,6 +13,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+#include <libxml/xmlwriter.h>
+
 #include "../common/compiler.h"
 #include "report.h"
 
@@ -795,26 +798,33 @@ static void matrix_md(struct mx *m, struct sbuf *sb)
 	}
 }
 
-static void junit_case(struct sbuf *sb, const char *cls, const char *name,
-		       const char *secs, const char *tag, const char *msg)
+/* An attribute; a character XML does not allow becomes '?'. */
+static int xml_attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	sb_addf(sb, "    <testcase classname=\"");
-	xml_escape(sb, cls);
-	sb_addf(sb, "\" name=\"");
-	xml_escape(sb, name);
-	sb_addf(sb, "\"");
-	if (secs && *secs) {
-		sb_addf(sb, " time=\"");
-		xml_escape(sb, secs);
-		sb_addf(sb, "\"");
+	char *v = text_clean(value, 1);
+	int rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+
+	free(v);
+	return rc < 0;
+}
+
+static int junit_case(xmlTextWriterPtr w, const char *cls, const char *name,
+		      const char *secs, const char *tag, const char *msg)
+{
+	int rc;
+
+	rc = xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+	rc |= xml_attr(w, "classname", cls);
+	rc |= xml_attr(w, "name", name);
+	if (secs && *secs)
+		rc |= xml_attr(w, "time", secs);
+	if (tag) {
+		rc |= xmlTextWriterStartElement(w, BAD_CAST tag) < 0;
+		rc |= xml_attr(w, "message", msg);
+		rc |= xmlTextWriterEndElement(w) < 0;
 	}
-	if (!tag) {
-		sb_addf(sb, "/>\n");
-		return;
-	}
-	sb_addf(sb, ">\n      <%s message=\"", tag);
-	xml_escape(sb, msg);
-	sb_addf(sb, "\"/>\n    </testcase>\n");
+	rc |= xmlTextWriterEndElement(w) < 0;
+	return rc;
 }
 
 /* JUnit element for a case status: NULL (passed), skipped, failure, error. */
@@ -836,83 +846,110 @@ static const char *junit_tag(int s)
 	}
 }
 
-static void junit_xml(struct mx *m, struct sbuf *sb)
+static int junit_suite(struct mx *m, xmlTextWriterPtr w, int c)
 {
 	static const char * const stag[SS_NR] = {
 		[SS_NA] = "error", [SS_PASS] = NULL, [SS_FAIL] = "failure",
 		[SS_SKIP] = "skipped", [SS_TIMEOUT] = "error",
 		[SS_ERROR] = "error",
 	};
-	struct sbuf name = { 0 }, msg = { 0 };
-	int c, k, i;
+	struct cellinfo *ci = &m->cells[c];
+	int tests = 0, fail = 0, err = 0, skip = 0;
+	struct sbuf msg = { 0 };
+	const char *t;
+	int k, i, rc;
 
-	sb_addf(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	sb_addf(sb, "<testsuites name=\"");
-	sb_addf(&name, "pmu-ci %s %s", m->a->profile, m->a->revision);
-	xml_escape(sb, name.s);
-	sb_addf(sb, "\">\n");
-	for (c = 0; c < m->ncells; c++) {
-		struct cellinfo *ci = &m->cells[c];
-		int tests = 0, fail = 0, err = 0, skip = 0;
-		const char *t;
-
-		for (k = 0; k < m->nstages; k++) {
-			t = stag[ci->st[k].status];
-			tests++;
-			fail += t && !strcmp(t, "failure");
-			err += t && !strcmp(t, "error");
-			skip += t && !strcmp(t, "skipped");
-		}
-		for (i = 0; ci->booted && i < m->nids; i++) {
-			if (EFF(m, i, c) == CS_NONE)
-				continue;
-			t = junit_tag(EFF(m, i, c));
-			tests++;
-			fail += t && !strcmp(t, "failure");
-			err += t && !strcmp(t, "error");
-			skip += t && !strcmp(t, "skipped");
-		}
-		name.len = 0;
-		sb_addf(&name, "%d %s", c, ci->subject);
-		sb_addf(sb, "  <testsuite name=\"");
-		xml_escape(sb, name.s);
-		sb_addf(sb, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
-			tests, fail, err, skip);
-		for (k = 0; k < m->nstages; k++) {
-			struct stage *st = &ci->st[k];
-
-			msg.len = 0;
-			sb_addf(&msg, "%s%s%s", ss_names[st->status],
-				st->detail && *st->detail ? ": " : "",
-				st->detail ? st->detail : "");
-			junit_case(sb, "stage", m->stages[k], st->secs,
-				   stag[st->status], msg.s);
-		}
-		for (i = 0; ci->booted && i < m->nids; i++) {
-			const struct case_result *r;
-			struct known *kn;
-			int s = EFF(m, i, c);
-
-			if (s == CS_NONE)
-				continue;
-			r = cell_find(&ci->cr, m->ids[i]);
-			kn = find_known(m, m->ids[i]);
-			msg.len = 0;
-			sb_addf(&msg, "%s", cs_name(s));
-			if (s == CS_KNOWN && kn)
-				sb_addf(&msg, " (%s): %s", r ?
-					cs_name(r->status) : "absent",
-					kn->evidence);
-			if (r && *r->detail)
-				sb_addf(&msg, ": %s", r->detail);
-			junit_case(sb, class_names[m->cls[i]], m->ids[i],
-				   NULL, junit_tag(s), msg.s);
-		}
-		sb_addf(sb, "  </testsuite>\n");
+	for (k = 0; k < m->nstages; k++) {
+		t = stag[ci->st[k].status];
+		tests++;
+		fail += t && !strcmp(t, "failure");
+		err += t && !strcmp(t, "error");
+		skip += t && !strcmp(t, "skipped");
 	}
-	sb_addf(sb, "</testsuites>\n");
-	sb_free(&name);
+	for (i = 0; ci->booted && i < m->nids; i++) {
+		if (EFF(m, i, c) == CS_NONE)
+			continue;
+		t = junit_tag(EFF(m, i, c));
+		tests++;
+		fail += t && !strcmp(t, "failure");
+		err += t && !strcmp(t, "error");
+		skip += t && !strcmp(t, "skipped");
+	}
+	sb_addf(&msg, "%d %s", c, ci->subject);
+	rc = xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
+	rc |= xml_attr(w, "name", msg.s);
+	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%d",
+						tests) < 0;
+	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%d",
+						fail) < 0;
+	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "errors", "%d",
+						err) < 0;
+	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%d",
+						skip) < 0;
+	for (k = 0; k < m->nstages; k++) {
+		struct stage *st = &ci->st[k];
+
+		msg.len = 0;
+		sb_addf(&msg, "%s%s%s", ss_names[st->status],
+			st->detail && *st->detail ? ": " : "",
+			st->detail ? st->detail : "");
+		rc |= junit_case(w, "stage", m->stages[k], st->secs,
+				 stag[st->status], msg.s);
+	}
+	for (i = 0; ci->booted && i < m->nids; i++) {
+		const struct case_result *r;
+		struct known *kn;
+		int s = EFF(m, i, c);
+
+		if (s == CS_NONE)
+			continue;
+		r = cell_find(&ci->cr, m->ids[i]);
+		kn = find_known(m, m->ids[i]);
+		msg.len = 0;
+		sb_addf(&msg, "%s", cs_name(s));
+		if (s == CS_KNOWN && kn)
+			sb_addf(&msg, " (%s): %s", r ?
+				cs_name(r->status) : "absent",
+				kn->evidence);
+		if (r && *r->detail)
+			sb_addf(&msg, ": %s", r->detail);
+		rc |= junit_case(w, class_names[m->cls[i]], m->ids[i],
+				 NULL, junit_tag(s), msg.s);
+	}
+	rc |= xmlTextWriterEndElement(w) < 0;
 	sb_free(&msg);
+	return rc;
+}
+
+/* junit.xml into @sb; -1 if libxml2 failed. */
+static int junit_xml(struct mx *m, struct sbuf *sb)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	struct sbuf name = { 0 };
+	int c, rc;
+
+	if (!w) {
+		xmlBufferFree(buf);
+		return -1;
+	}
+	rc = xmlTextWriterSetIndent(w, 1) < 0;
+	rc |= xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0;
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+	sb_addf(&name, "pmu-ci %s %s", m->a->profile, m->a->revision);
+	rc |= xml_attr(w, "name", name.s);
+	sb_free(&name);
+	for (c = 0; c < m->ncells; c++)
+		rc |= junit_suite(m, w, c);
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	rc |= xmlTextWriterFlush(w) < 0;
+	if (!rc)
+		sb_addn(sb, (const char *)xmlBufferContent(buf),
+			xmlBufferLength(buf));
+	xmlFreeTextWriter(w);
+	xmlBufferFree(buf);
+	return rc ? -1 : 0;
 }
 
 static const char *json_status(int s)
@@ -933,69 +970,110 @@ static const char *json_status(int s)
 	}
 }
 
-static void json_common(struct mx *m, struct sbuf *sb, const char *indent)
+/* A JSON string; a byte that is not valid UTF-8 becomes '?'. */
+static json_t *jstr(const char *s)
 {
-	sb_addf(sb, ",\n%s\"arch\": \"riscv\",\n%s\"defconfig\": ", indent,
-		indent);
-	json_string(sb, "tinyconfig+ci/kernel.config");
-	sb_addf(sb, ",\n%s\"build_environment\": ", indent);
-	json_string(sb, m->a->profile);
-	sb_addf(sb, ",\n%s\"lab_name\": null,\n%s\"kernel\": null,\n%s\"job\": null,\n%s\"git_branch\": \"kselftest\"\n",
-		indent, indent, indent, indent);
+	json_t *v = json_string(s);
+	char *c;
+
+	if (v)
+		return v;
+	c = text_clean(s, 0);
+	v = json_string(c);
+	free(c);
+	return v;
 }
 
-static void json_case(struct sbuf *sb, int *first, const char *name,
-		      const char *status)
+/* Sets @key of @o to @v (NULL: out of memory); nonzero on failure. */
+static int jset(json_t *o, const char *key, json_t *v)
 {
-	sb_addf(sb, "%s\n        {\"name\": ", *first ? "" : ",");
-	json_string(sb, name);
-	sb_addf(sb, ", \"status\": \"%s\"}", status);
-	*first = 0;
+	return !o || json_object_set_new(o, key, v) < 0;
 }
 
-static void results_json(struct mx *m, struct sbuf *sb)
+static int json_common(struct mx *m, json_t *o)
+{
+	int rc;
+
+	rc = jset(o, "arch", jstr("riscv"));
+	rc |= jset(o, "defconfig", jstr("tinyconfig+ci/kernel.config"));
+	rc |= jset(o, "build_environment", jstr(m->a->profile));
+	rc |= jset(o, "lab_name", json_null());
+	rc |= jset(o, "kernel", json_null());
+	rc |= jset(o, "job", json_null());
+	rc |= jset(o, "git_branch", jstr("kselftest"));
+	return rc;
+}
+
+static int json_case(json_t *cases, const char *name, const char *status)
+{
+	json_t *o = json_object();
+	int rc;
+
+	rc = jset(o, "name", jstr(name));
+	rc |= jset(o, "status", jstr(status));
+	return json_array_append_new(cases, o) < 0 || rc;
+}
+
+static json_t *json_cell(struct mx *m, int c)
 {
 	static const int ss_cs[SS_NR] = {
 		[SS_NA] = CS_TIMEOUT, [SS_PASS] = CS_PASS, [SS_FAIL] = CS_FAIL,
 		[SS_SKIP] = CS_SKIP, [SS_TIMEOUT] = CS_TIMEOUT,
 		[SS_ERROR] = CS_TIMEOUT,
 	};
+	struct cellinfo *ci = &m->cells[c];
+	json_t *g = json_object(), *cases = json_array();
 	struct sbuf name = { 0 };
-	int c, k, i, first;
+	int k, i, rc;
 
-	sb_addf(sb, "{\n  \"name\": ");
-	sb_addf(&name, "pmu-ci %s %s", m->a->profile, m->a->revision);
-	json_string(sb, name.s);
-	sb_addf(sb, ",\n  \"sub_groups\": [");
-	for (c = 0; c < m->ncells; c++) {
-		struct cellinfo *ci = &m->cells[c];
-
+	sb_addf(&name, "%d %s", c, ci->subject);
+	rc = jset(g, "name", jstr(name.s));
+	rc |= jset(g, "sub_groups", json_array());
+	for (k = 0; cases && k < m->nstages; k++) {
 		name.len = 0;
-		sb_addf(&name, "%d %s", c, ci->subject);
-		sb_addf(sb, "%s\n    {\n      \"name\": ", c ? "," : "");
-		json_string(sb, name.s);
-		sb_addf(sb, ",\n      \"sub_groups\": [],\n      \"test_cases\": [");
-		first = 1;
-		for (k = 0; k < m->nstages; k++) {
-			name.len = 0;
-			sb_addf(&name, "stage.%s", m->stages[k]);
-			json_case(sb, &first, name.s,
-				  json_status(ss_cs[ci->st[k].status]));
-		}
-		for (i = 0; ci->booted && i < m->nids; i++) {
-			if (EFF(m, i, c) == CS_NONE)
-				continue;
-			json_case(sb, &first, m->ids[i],
-				  json_status(EFF(m, i, c)));
-		}
-		sb_addf(sb, "\n      ]");
-		json_common(m, sb, "      ");
-		sb_addf(sb, "    }");
+		sb_addf(&name, "stage.%s", m->stages[k]);
+		rc |= json_case(cases, name.s,
+				json_status(ss_cs[ci->st[k].status]));
 	}
-	sb_addf(sb, "\n  ],\n  \"test_cases\": []");
-	json_common(m, sb, "  ");
-	sb_addf(sb, "}\n");
+	for (i = 0; cases && ci->booted && i < m->nids; i++) {
+		if (EFF(m, i, c) == CS_NONE)
+			continue;
+		rc |= json_case(cases, m->ids[i], json_status(EFF(m, i, c)));
+	}
+	rc |= jset(g, "test_cases", cases);
+	rc |= json_common(m, g);
 	sb_free(&name);
+	if (rc) {
+		json_decref(g);
+		return NULL;
+	}
+	return g;
+}
+
+/* results.json (the shape of kunit.py parse --json) into @sb. */
+static int results_json(struct mx *m, struct sbuf *sb)
+{
+	json_t *top = json_object(), *groups = json_array();
+	struct sbuf name = { 0 };
+	char *text = NULL;
+	int c, rc;
+
+	sb_addf(&name, "pmu-ci %s %s", m->a->profile, m->a->revision);
+	rc = jset(top, "name", jstr(name.s));
+	sb_free(&name);
+	for (c = 0; groups && c < m->ncells; c++)
+		rc |= json_array_append_new(groups, json_cell(m, c)) < 0;
+	rc |= jset(top, "sub_groups", groups);
+	rc |= jset(top, "test_cases", json_array());
+	rc |= json_common(m, top);
+	if (!rc)
+		text = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(top);
+	if (!text)
+		return -1;
+	sb_addf(sb, "%s\n", text);
+	free(text);
+	return 0;
 }
 
 static int mkdir_p(const char *path)
@@ -1037,6 +1115,13 @@ static int write_out(struct mx *m, const char *name, struct sbuf *sb)
 		fprintf(stderr, "pmu-report: %s: %s\n", path, strerror(errno));
 	free(path);
 	return ret;
+}
+
+static int lib_failed(const char *name, const char *lib)
+{
+	fprintf(stderr, "pmu-report: %s: %s failed (out of memory?)\n",
+		name, lib);
+	return -1;
 }
 
 static void mx_free(struct mx *m)
@@ -1120,11 +1205,15 @@ int matrix_run(const struct matrix_args *a, FILE *out)
 	matrix_md(&m, &sb);
 	ret |= write_out(&m, "matrix.md", &sb);
 	sb.len = 0;
-	junit_xml(&m, &sb);
-	ret |= write_out(&m, "junit.xml", &sb);
+	if (junit_xml(&m, &sb))
+		ret = lib_failed("junit.xml", "libxml2");
+	else
+		ret |= write_out(&m, "junit.xml", &sb);
 	sb.len = 0;
-	results_json(&m, &sb);
-	ret |= write_out(&m, "results.json", &sb);
+	if (results_json(&m, &sb))
+		ret = lib_failed("results.json", "jansson");
+	else
+		ret |= write_out(&m, "results.json", &sb);
 	if (ret || m.nmissing)
 		ret = 2;
 	else

@@ -70,9 +70,11 @@ int tests_load(const char *path, struct testlist *tl);
 /* Make @s a single TSV field: tabs, newlines and CRs become spaces. */
 void tsv_clean(char *s);
 
-/* Append @s escaped for XML text/attributes, or as a JSON string. */
-void xml_escape(struct sbuf *sb, const char *s);
-void json_string(struct sbuf *sb, const char *s);
+/*
+ * A copy of @s (to free) with '?' for each byte that is not valid UTF-8,
+ * and with @xml for each character XML does not allow.
+ */
+char *text_clean(const char *s, int xml);
 
 /* ---- cell.c ---- */
 
@@ -124,22 +126,6 @@ struct matrix_args {
 int matrix_run(const struct matrix_args *args, FILE *out);
 
 /* ---- lava.c ---- */
-
-enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct json {
-	int type;
-	char *str;		/* J_STR: decoded; J_NUM, J_BOOL, J_NULL: text */
-	int n;			/* J_ARR, J_OBJ: members */
-	char **keys;		/* J_OBJ (NULL entries for J_ARR) */
-	struct json **vals;
-};
-
-/* One JSON value (and only whitespace after it); NULL if malformed. */
-struct json *json_parse(const char *s);
-/* The member @key of object @j (the last one if repeated), or NULL. */
-const struct json *json_get(const struct json *j, const char *key);
-void json_free(struct json *j);
 
 struct lava_args {
 	const char *log;	/* the lava-run log */

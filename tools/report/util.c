@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmu-report: small string, file and escaping helpers.
+ * pmu-report: small string and file helpers.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/chvalid.h>
+#include <libxml/xmlstring.h>
 
 #include "report.h"
 
@@ -189,115 +192,30 @@ void tsv_clean(char *s)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at @s, or 0 if it is not one. */
-static int utf8_len(const unsigned char *s)
-{
-	int n, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
-void xml_escape(struct sbuf *sb, const char *s)
+/*
+ * A copy of @s in which every byte that does not start a valid UTF-8
+ * character is '?'; with @xml also every character XML does not allow.
+ */
+char *text_clean(const char *s, int xml)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	int n;
+	struct sbuf sb = { 0 };
+	int c, n;
 
 	while (*p) {
-		switch (*p) {
-		case '&':
-			sb_addn(sb, "&amp;", 5);
-			break;
-		case '<':
-			sb_addn(sb, "&lt;", 4);
-			break;
-		case '>':
-			sb_addn(sb, "&gt;", 4);
-			break;
-		case '"':
-			sb_addn(sb, "&quot;", 6);
-			break;
-		case '\'':
-			sb_addn(sb, "&apos;", 6);
-			break;
-		case '\t':
-			sb_addn(sb, "&#9;", 4);
-			break;
-		case '\n':
-			sb_addn(sb, "&#10;", 5);
-			break;
-		default:
-			if (*p < 0x20) {
-				sb_addn(sb, "?", 1);
-				break;
-			}
-			n = utf8_len(p);
-			if (!n) {
-				sb_addn(sb, "?", 1);
-				break;
-			}
-			sb_addn(sb, (const char *)p, n);
-			p += n;
+		n = strnlen((const char *)p, 4);
+		c = xmlGetUTF8Char(p, &n);
+		if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+		    (xml && !xmlIsCharQ(c))) {
+			sb_addn(&sb, "?", 1);
+			p++;
 			continue;
 		}
-		p++;
+		sb_addn(&sb, (const char *)p, n);
+		p += n;
 	}
-}
-
-void json_string(struct sbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int n;
-
-	sb_addn(sb, "\"", 1);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			sb_addf(sb, "\\%c", *p);
-			p++;
-		} else if (*p == '\n') {
-			sb_addn(sb, "\\n", 2);
-			p++;
-		} else if (*p == '\t') {
-			sb_addn(sb, "\\t", 2);
-			p++;
-		} else if (*p < 0x20) {
-			sb_addf(sb, "\\u%04x", *p);
-			p++;
-		} else {
-			n = utf8_len(p);
-			if (!n) {
-				sb_addn(sb, "?", 1);
-				p++;
-				continue;
-			}
-			sb_addn(sb, (const char *)p, n);
-			p += n;
-		}
-	}
-	sb_addn(sb, "\"", 1);
+	sb_str(&sb);
+	return sb.s;
 }
 
 int tests_load(const char *path, struct testlist *tl)
