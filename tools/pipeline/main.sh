@@ -2,7 +2,9 @@
 # The main job: install what is missing, rebuild the pinned base, apply the
 # series, build and check every patch, boot the guest at every patch with
 # the tip's selftests in every QEMU profile, and report (matrix,
-# attribution, 2x2, JUnit, JSON).
+# attribution, 2x2, JUnit, JSON).  Each patch prefix is one cell, built,
+# booted and cached by cell.sh; this job runs the cells one after the
+# other and writes index.tsv.
 #
 # Usage:   sh tools/pipeline/main.sh [profile...]
 #          (default: the profiles listed in ci/profiles/list; the first is
@@ -89,154 +91,36 @@ for p in $PROFILES; do
 done
 cp "$PMU_OUT/initramfs-$PRIMARY.cpio" "$PMU_OUT/initramfs.cpio"
 
-# Cache keys.  A build cell is keyed by the base plus the sha256 of the
-# patch prefix it tested (each patch without its "[PATCH n/N]" counter) (and the kernel config and the build scripts); a
-# boot cell additionally by the initramfs (tip tests + guest init), the
-# profile and the report tool.
 base=$(sed -n 's/^commit:[[:space:]]*//p' "$PMU_BASE_COMMIT_FILE")
-# The tools' versions are part of both keys: a new compiler, sparse or QEMU
-# invalidates the cells it could change.
+# The tools' versions, for the summary (cell.sh puts them in the keys).
 tool_versions boot >"$PMU_OUT/versions.txt"
-src_hash=$( (cat "$P/build.sh" "$P/lib.sh" "$P/sparse-riscv.sh" "$P/checkpatch.sh" \
-	"${PMU_KCONFIG:-$CI_DIR/kernel.config}" && tool_versions) | h)
-boot_hash() { # profile
-	# shellcheck disable=SC2046 # the project's file names have no spaces
-	cat "$PMU_OUT/initramfs-$1.sha" "$CI_DIR/profiles/$1.conf" "$(tests_of "$1")" \
-		"$P/boot.sh" $(find "$TOOLS/report" "$TOOLS/common" -type f | LC_ALL=C sort) \
-		"$PMU_OUT/versions.txt" | h
-}
 revision="$base+$(cut -f3 "$COMMITS" | tail -n +2 | while read -r p; do
 	sha256sum "$PMU_PATCHDIR/$p" | cut -d' ' -f1
 done | h)"
 echo "revision: $revision" | tee "$PMU_OUT/revision"
 
-# infra_error STAGE FILE MSG: a cell without a result (a stage that timed
-# out, died or could not run, a boot without KTAP): named with its stage
-# and file, never cached (no .done, so the next run tries again), and the
+# The cells, one cell.sh each (it computes the cache keys).  Its stages
+# have their own limits (build 3000 s, checkpatch 600 s, 900 s a boot);
+# the cell's limit is their sum and a margin.  A cell without a result
+# (status 2, or any other failure of cell.sh) is never cached, and the
 # job ends with status 2.
-infra=0
-infra_error() {
-	echo "ERROR [$1] $2: $3" >&2
-	infra=$((infra + 1))
-}
-# no_result FILE: the stages of a stages.tsv that timed out or could not
-# run, on one line (empty if none).
-no_result() {
-	awk -F'\t' '$2 == "timeout" || $2 == "error" { print $1 }' "$1" | paste -sd' '
-}
-
 stage_begin cells
 ncell=$(wc -l <"$COMMITS")
 INDEX=$PMU_OUT/index.tsv
 : >"$INDEX"
-prefix=$base
-parent=-
-while IFS="$(printf '\t')" read -r idx commit pfile kind subj; do
-	if [ "$pfile" != "-" ]; then
-		# The "[PATCH n/N]" counter is not content: dropping or adding a
-		# patch must not invalidate the cells before it.
-		prefix=$(printf '%s\n%s\n' "$prefix" "$(sed -E \
-			'1,/^$/ s/^Subject: \[PATCH [0-9]+\/[0-9]+\]/Subject: [PATCH]/' \
-			"$PMU_PATCHDIR/$pfile" | sha256sum | cut -d' ' -f1)" | h)
-	fi
-	bkey=$(printf '%s %s\n' "$prefix" "$src_hash" | h)
-	cb=$PMU_CACHE/cells/build/$bkey
-	cell=$PMU_OUT/cells/$(printf '%02d' "$idx")
-	mkdir -p "$cell"
+cell_lim=$((3000 + 600 + 900 * $(echo "$PROFILES" | wc -w) + 300))
+infra=0
+while IFS="$(printf '\t')" read -r idx _ _ kind subj; do
 	progress "cell $idx/$((ncell - 1)): $subj"
-	if [ -f "$cb/.done" ]; then
-		echo "    cached build cell $bkey"
-	else
-		rm -rf "$cb"
-		mkdir -p "$cb"
-		printf 'apply\tpass\t0\t%s\n' "$commit" >"$cb/stages.tsv"
-		b_rc=0
-		stage 3000 build.sh "$commit" "$parent" "$cb" </dev/null || b_rc=$?
-		[ $b_rc -eq 0 ] || [ -n "$(no_result "$cb/stages.tsv")" ] ||
-			printf 'build\terror\t0\tbuild.sh exit %s (see its errors)\n' "$b_rc" >>"$cb/stages.tsv"
-		c_rc=0
-		if [ "$pfile" = "-" ]; then
-			printf 'checkpatch\tskip\t0\tbase\n' >>"$cb/stages.tsv"
-		else
-			stage 600 checkpatch.sh "$PMU_PATCHDIR/$pfile" "$cb" </dev/null ||
-				c_rc=$?
-		fi
-		[ $c_rc -eq 0 ] ||
-			printf 'checkpatch\terror\t0\tcheckpatch.sh exit %s (see its errors)\n' "$c_rc" >>"$cb/stages.tsv"
-		bad=$(no_result "$cb/stages.tsv")
-		if [ -z "$bad" ]; then
-			touch "$cb/.done"
-		else
-			infra_error "${bad%% *}" "$cb/stages.tsv" \
-				"cell $idx: no result from stage(s) $bad (timed out or could not run): not cached, the next run tries again"
-		fi
+	c_rc=0
+	# shellcheck disable=SC2086 # the profile names, one space apart
+	stage "$cell_lim" cell.sh "$idx" $PROFILES </dev/null || c_rc=$?
+	if [ $c_rc -ne 0 ]; then
+		[ $c_rc -eq 2 ] ||
+			echo "ERROR [cells] $P/cell.sh: cell $idx: exit $c_rc (see above): not cached" >&2
+		infra=$((infra + 1))
 	fi
-	cp "$cb"/stages.tsv "$cell/"
-	printf 'selftests-build\tpass\t0\ttip tests, built once\n' >>"$cell/stages.tsv"
-	cp "$cb"/*.log "$cb"/*.txt "$cell/" 2>/dev/null || true
-	cat "$cb/timings" >>"$cell/timings" 2>/dev/null || true
-	printf 'commit %s\npatch %s\nbuild_cell %s\n' "$commit" "$pfile" "$cb" >"$cell/cell.info"
-	if [ -f "$cb/Image" ]; then
-		boot_err=0
-		for p in $PROFILES; do
-			bootkey=$(printf '%s %s\n' "$bkey" "$(boot_hash "$p")" | h)
-			cbt=$PMU_CACHE/cells/boot/$p/$bootkey
-			if [ -f "$cbt/.done" ]; then
-				echo "    cached boot cell $p/$bootkey"
-			else
-				rm -rf "$cbt"
-				t_rc=0
-				PMU_TESTS=$(tests_of "$p") stage 900 boot.sh "$cb/Image" \
-					"$PMU_OUT/initramfs-$p.cpio" "$p" "$cbt" </dev/null || t_rc=$?
-				if [ $t_rc -eq 0 ] && [ -s "$cbt/cases.tsv" ]; then
-					touch "$cbt/.done"
-				else
-					infra_error boot "$cbt" \
-						"cell $idx, profile $p: no boot result (boot.sh exit $t_rc): not cached, the next run tries again"
-				fi
-			fi
-			printf 'boot_cell %s %s\n' "$p" "$cbt" >>"$cell/cell.info"
-			if [ ! -f "$cbt/.done" ]; then
-				# No result: the logs for diagnosis, no cases.tsv.
-				boot_err=1
-				for f in console.log qemu-status qemu.log; do
-					[ ! -f "$cbt/$f" ] || cp "$cbt/$f" "$cell/$p-$f"
-				done
-				continue
-			fi
-			if [ "$p" = "$PRIMARY" ]; then
-				cp "$cbt/console.log" "$cbt/qemu-status" "$cell/"
-				cp "$cbt/cases.tsv" "$cell/cases.tsv"
-			else
-				cp "$cbt/console.log" "$cell/console-$p.log"
-				cp "$cbt/qemu-status" "$cell/qemu-status-$p"
-				# "<p>:<id>"; the boot itself becomes the case "<p>:boot".
-				awk -F'\t' -v OFS='\t' -v p="$p" '
-					$1 == "#boot" { print p ":boot", ($2 == "ok" ? "pass" : $2), $3; next }
-					{ $1 = p ":" $1; print }' "$cbt/cases.tsv" >"$cell/cases-$p.tsv"
-			fi
-			awk -v p="$p" '{ print $1 "-" p, $2 }' "$cbt/timings" >>"$cell/timings" 2>/dev/null || true
-		done
-		# A boot without a result leaves the cell without cases.tsv: the
-		# report names it (ERROR).
-		if [ $boot_err -ne 0 ]; then
-			rm -f "$cell/cases.tsv" "$cell"/cases-*.tsv
-		fi
-	fi
-	if [ -f "$cell/cases.tsv" ]; then
-		# The primary's "#boot" line stays last.
-		for p in $PROFILES; do
-			[ "$p" = "$PRIMARY" ] || cat "$cell/cases-$p.tsv"
-		done >"$cell/cases-extra.tsv"
-		grep -v '^#boot' "$cell/cases.tsv" >"$cell/cases.tmp" || true
-		cat "$cell/cases-extra.tsv" >>"$cell/cases.tmp"
-		grep '^#boot' "$cell/cases.tsv" >>"$cell/cases.tmp" || true
-		mv "$cell/cases.tmp" "$cell/cases.tsv"
-		rm -f "$cell/cases-extra.tsv"
-	fi
-	printf 'profile %s\n' "$PRIMARY" >>"$cell/cell.info"
-	printf '%s\t%s\t%s\t%s\n' "$idx" "$kind" "$cell" "$subj" >>"$INDEX"
-	parent=$commit
+	printf '%s\t%s\t%s\t%s\n' "$idx" "$kind" "$PMU_OUT/cells/$(printf '%02d' "$idx")" "$subj" >>"$INDEX"
 done <"$COMMITS"
 stage_end cells "$ncell cells"
 # The tip's Image, for the stages that run after the main job (LAVA).
@@ -288,7 +172,7 @@ case $rel_rc in
 	;;
 esac
 if [ "$infra" -ne 0 ]; then
-	echo "ERROR [cells]: $infra cell stage(s) without a result (see above), none cached: run the job again" >&2
+	echo "ERROR [cells]: $infra cell(s) with a stage without a result (see above), none cached: run the job again" >&2
 	worse 2
 fi
 exit "$rc"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fault tests of the pipeline's failure paths: a stage that gets a signal,
 # a failure of a tool inside a stage, an infrastructure error in the main
-# job's cell loop must each end non-zero with a message naming the stage
+# job's cells (cell.sh) must each end non-zero with a message naming the stage
 # and the file, and must never leave a cached result behind.
 #
 # Needs neither the cache nor a kernel tree: each stage runs in a scratch
@@ -241,10 +241,10 @@ check "build.sh: a build timeout ends the stage with status 2 (got $rc)" [ "$rc"
 check "build.sh: ... recorded as a build timeout" \
 	grep -q '^build	timeout' "$fc/cell3/stages.tsv"
 
-# main.sh: the real cell loop, boot.sh and report.sh around stub stages;
-# a fake QEMU and a stub build.sh whose behaviour each run chooses.
+# main.sh: the real cell loop (cell.sh), boot.sh and report.sh around stub
+# stages; a fake QEMU and a stub build.sh whose behaviour each run chooses.
 ft=$fc/top4
-faketop "$ft" main.sh report.sh summary.sh boot.sh
+faketop "$ft" main.sh cell.sh report.sh summary.sh boot.sh
 S=$fc/stub4
 mkdir -p "$S" "$ft/ci/profiles" "$ft/patches" "$ft/tools/report" "$ft/tools/common"
 : >"$ft/tools/report/x.c"
