@@ -1014,6 +1014,50 @@ static int json_case(json_t *cases, const char *name, const char *status)
 	return json_array_append_new(cases, o) < 0 || rc;
 }
 
+/*
+ * The "misc" counts of group @g, as kunit.py writes them: its cases by
+ * status, and those of its sub-groups; a crashed case is an ERROR.
+ */
+static int json_misc(json_t *g)
+{
+	json_t *misc, *v, *sub;
+	json_int_t n[4] = { 0 };	/* passed, failed, skipped, crashed */
+	const char *st;
+	size_t i;
+
+	json_array_foreach(json_object_get(g, "test_cases"), i, v) {
+		st = json_string_value(json_object_get(v, "status"));
+		if (!st)
+			continue;
+		if (!strcmp(st, "PASS"))
+			n[0]++;
+		else if (!strcmp(st, "FAIL"))
+			n[1]++;
+		else if (!strcmp(st, "SKIP"))
+			n[2]++;
+		else
+			n[3]++;
+	}
+	json_array_foreach(json_object_get(g, "sub_groups"), i, sub) {
+		misc = json_object_get(sub, "misc");
+		n[0] += json_integer_value(json_object_get(misc, "passed"));
+		n[1] += json_integer_value(json_object_get(misc, "failed"));
+		n[2] += json_integer_value(json_object_get(misc, "skipped"));
+		n[3] += json_integer_value(json_object_get(misc, "crashed"));
+	}
+	misc = json_object();
+	if (jset(misc, "tests", json_integer(n[0] + n[1] + n[2] + n[3])) |
+	    jset(misc, "passed", json_integer(n[0])) |
+	    jset(misc, "failed", json_integer(n[1])) |
+	    jset(misc, "crashed", json_integer(n[3])) |
+	    jset(misc, "skipped", json_integer(n[2])) |
+	    jset(misc, "errors", json_integer(0))) {
+		json_decref(misc);
+		return 1;
+	}
+	return jset(g, "misc", misc);
+}
+
 static json_t *json_cell(struct mx *m, int c)
 {
 	static const int ss_cs[SS_NR] = {
@@ -1041,6 +1085,7 @@ static json_t *json_cell(struct mx *m, int c)
 		rc |= json_case(cases, m->ids[i], json_status(EFF(m, i, c)));
 	}
 	rc |= jset(g, "test_cases", cases);
+	rc |= json_misc(g);
 	rc |= json_common(m, g);
 	sb_free(&name);
 	if (rc) {
@@ -1065,6 +1110,7 @@ static int results_json(struct mx *m, struct sbuf *sb)
 		rc |= json_array_append_new(groups, json_cell(m, c)) < 0;
 	rc |= jset(top, "sub_groups", groups);
 	rc |= jset(top, "test_cases", json_array());
+	rc |= json_misc(top);
 	rc |= json_common(m, top);
 	if (!rc)
 		text = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -66,7 +66,7 @@ cat >"$tmp/cmp.py" <<'PY'
 import json, sys
 
 kj, tsv, prefix = sys.argv[1:4]
-status = {"PASS": "pass", "FAIL": "fail", "SKIPPED": "skip"}
+status = {"PASS": "pass", "FAIL": "fail", "SKIP": "skip"}
 ref = {}
 bad = []
 
